@@ -1,0 +1,21 @@
+"""Pre-compression: Brotli, gzip and (optionally) zstd siblings for every text output.
+
+Servers such as nginx (`gzip_static`, `brotli_static`), whitenoise and CDNs send `app.js.br` as it
+is when it sits next to `app.js`, so the highest Brotli quality is paid once per build, and, with
+the cache, once per distinct file across builds.
+"""
+
+from bundlewise.compress.options import FORMATS, CompressOptions
+from bundlewise.compress.rules import TEXT_SUFFIXES, is_candidate
+from bundlewise.compress.run import NAMESPACE, CompressStats, Sizes, compress_outputs
+
+__all__ = [
+    "FORMATS",
+    "NAMESPACE",
+    "TEXT_SUFFIXES",
+    "CompressOptions",
+    "CompressStats",
+    "Sizes",
+    "compress_outputs",
+    "is_candidate",
+]
