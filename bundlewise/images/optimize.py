@@ -1,0 +1,102 @@
+"""One image, start to finish: check, decode, re-encode, and make the variants.
+
+Pure function of (bytes, options): `pool` runs it in threads and caches the result.
+"""
+
+from __future__ import annotations
+
+import io
+
+from bundlewise.errors import Location, Message
+from bundlewise.images import formats
+from bundlewise.images.decode import Decoded, check_format, decode
+from bundlewise.images.encode import (
+    encode,
+    encode_animation,
+    has_visible_alpha,
+    mozjpeg_lossless,
+    resize,
+)
+from bundlewise.images.options import ImageOptions
+from bundlewise.images.records import ImageFile, ImageJob, OptimizedImage
+from bundlewise.images.svg import check_svg
+
+# The format downscaled copies of a source take when its own format is a poor fit.
+_RESIZED_AS = {"gif": "png"}  # a resampled GIF would need re-quantizing; PNG keeps it exact
+
+
+def optimize_image(job: ImageJob, options: ImageOptions, *, variants: bool) -> OptimizedImage:
+    """Optimize `job`; raises `ImageInputError` when the file is not a usable image."""
+    fmt = check_format(job.rel, job.data)
+    if fmt == "svg":
+        width, height = check_svg(job.data)
+        return _as_is(job, "svg", width, height)
+    decoded = decode(job.data, fmt, options.max_pixels)
+    warnings = tuple(Message(w, Location(job.rel), "warning") for w in decoded.warnings)
+    if not options.enabled:
+        return _as_is(job, fmt, decoded.width, decoded.height, warnings)
+    if decoded.animated:
+        data = encode_animation(decoded.image, fmt, options, _animation_lossless(decoded, job.data))
+        primary, kept = _smaller_or_source(decoded, data, job.data)
+        return OptimizedImage(job.rel, decoded.width, decoded.height, primary, (), kept, warnings)
+    data = encode(decoded.image, fmt, options, lossless=decoded.lossless)
+    primary, kept = _smaller_or_source(decoded, data, job.data)
+    extra = _variants(decoded, primary, options) if variants else ()
+    return OptimizedImage(job.rel, decoded.width, decoded.height, primary, extra, kept, warnings)
+
+
+def _as_is(
+    job: ImageJob, fmt: str, width: int, height: int, warnings: tuple[Message, ...] = ()
+) -> OptimizedImage:
+    file = ImageFile(fmt, formats.FILE_EXT[fmt], width, height, job.data)
+    return OptimizedImage(job.rel, width, height, file, (), True, warnings)
+
+
+def _smaller_or_source(decoded: Decoded, data: bytes, source: bytes) -> tuple[ImageFile, bool]:
+    """The re-encode, unless a metadata-free source (or its lossless strip) is no larger."""
+    fmt, size = decoded.format, (decoded.width, decoded.height)
+    best, kept = data, False
+    if decoded.format == "jpeg" and decoded.pixels_unchanged and not decoded.servable:
+        stripped = _strip_jpeg(source)  # same pixels, metadata gone
+        if stripped is not None and len(stripped) < len(best):
+            best = stripped
+    if decoded.servable and len(source) <= len(best):
+        best, kept = source, True
+    return ImageFile(fmt, formats.FILE_EXT[fmt], *size, best), kept
+
+
+def _strip_jpeg(source: bytes) -> bytes | None:
+    """The source JPEG's own DCT data losslessly re-optimized without any marker segment."""
+    from PIL import Image
+
+    stripped = mozjpeg_lossless(source)
+    if stripped is None:
+        return None
+    with Image.open(io.BytesIO(stripped)) as check:  # must carry nothing but JFIF
+        markers = {marker for marker, _ in getattr(check, "applist", [])}
+    return stripped if markers <= {"APP0"} else None
+
+
+def _variants(decoded: Decoded, primary: ImageFile, options: ImageOptions) -> tuple[ImageFile, ...]:
+    """Modern formats at full width (kept when they beat the fallback) and downscaled widths."""
+    image, out = decoded.image, []
+    kept_formats = []
+    for fmt in options.formats:
+        if fmt == decoded.format or (fmt == "jpeg" and has_visible_alpha(image)):
+            continue
+        data = encode(image, fmt, options)
+        if len(data) <= len(primary.data) * (1 - options.min_saving):
+            out.append(ImageFile(fmt, formats.FILE_EXT[fmt], image.width, image.height, data))
+            kept_formats.append(fmt)
+    fallback = _RESIZED_AS.get(decoded.format, decoded.format)
+    for width in sorted(w for w in options.widths if w < image.width):
+        small = resize(image, width)
+        for fmt in dict.fromkeys([fallback, *kept_formats]):
+            lossless = decoded.lossless and fmt == "webp"
+            data = encode(small, fmt, options, lossless=lossless)
+            out.append(ImageFile(fmt, formats.FILE_EXT[fmt], small.width, small.height, data))
+    return tuple(out)
+
+
+def _animation_lossless(decoded: Decoded, source: bytes) -> bool:
+    return decoded.format == "webp" and formats.is_lossless_webp(source)
