@@ -156,6 +156,8 @@ def _run(task: _Task, names: list[str], workers: int) -> dict[str, Sizes]:
         futures: dict[Future[Sizes], str] = {pool.submit(task, n): n for n in names}
         try:
             for future in as_completed(futures):
+                if future.cancelled():  # after an error, below
+                    continue
                 try:
                     results[futures[future]] = future.result()
                 except BundlewiseError as e:
