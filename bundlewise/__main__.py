@@ -1,0 +1,3 @@
+from bundlewise.cli import main
+
+main(prog_name="bundlewise")

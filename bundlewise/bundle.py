@@ -1,0 +1,79 @@
+"""Run esbuild once for every script and stylesheet entry, and read back its build graph."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from bundlewise.config import Config
+from bundlewise.errors import BuildError, Message
+from bundlewise.graph import BuildGraph, parse_metafile
+
+# Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
+ASSET_LOADERS = (
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".wasm", ".pdf", ".txt",
+)  # fmt: skip
+
+METAFILE = ".bundlewise-metafile.json"
+
+
+def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[str]:
+    """The esbuild command line (without the binary), always as a list: no shell is involved."""
+    from bundlewise.esbuild import entry_arg
+
+    rel_out = os.path.relpath(outdir, config.root)
+    args = [
+        "--bundle",
+        "--splitting",
+        "--format=esm",
+        f"--outdir={rel_out}",
+        "--outbase=.",
+        "--entry-names=[dir]/[name]-[hash]",
+        "--chunk-names=[name]-[hash]",
+        "--asset-names=[dir]/[name]-[hash]",
+        f"--metafile={os.path.join(rel_out, METAFILE)}",
+        f"--target={config.target}",
+        '--define:process.env.NODE_ENV="production"',
+        "--color=false",
+        "--log-level=warning",
+        "--log-limit=0",
+    ]
+    if config.minify:
+        args.append("--minify")
+    if config.sourcemap:
+        args.append("--sourcemap")
+    args.extend(f"--loader:{ext}=file" for ext in ASSET_LOADERS)
+    args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
+    args.extend(f"--external:{name}" for name in config.external)
+    args.extend(entry_arg(e) for e in entries)
+    return args
+
+
+def run_bundle(
+    config: Config, entries: Sequence[str], outdir: Path, out_root: Path
+) -> tuple[BuildGraph, list[Message]]:
+    """Bundle `entries` (paths relative to the root) into `outdir`, a folder of `out_root`.
+
+    Returns the graph, with output paths relative to `out_root`, and esbuild's warnings.
+    """
+    from bundlewise.esbuild import find_esbuild, run_esbuild
+
+    binary = find_esbuild(config.root, config.esbuild)
+    result = run_esbuild(
+        binary,
+        esbuild_args(config, entries, outdir),
+        cwd=config.root,
+        timeout=config.esbuild_timeout,
+    )
+    if result.errors:
+        raise BuildError(list(result.errors))
+    meta_path = outdir / METAFILE
+    meta = json.loads(meta_path.read_bytes())
+    meta_path.unlink()
+    prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
+    graph = parse_metafile(meta, prefix, list(entries))
+    return graph, list(result.warnings)

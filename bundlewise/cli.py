@@ -1,0 +1,248 @@
+"""The `bundlewise` command line. The only place that prints, draws tables or exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bundlewise import ESBUILD_VERSION, __version__
+from bundlewise.errors import EXIT_CONFIG_ERROR, BundlewiseError, Message
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Console:
+    """Where messages go: stderr, coloured or not, quiet or verbose."""
+
+    color: bool
+    verbosity: int
+
+    def info(self, text: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(text, err=True, color=self.color)
+
+    def debug(self, text: str) -> None:
+        if self.verbosity > 0:
+            click.echo(text, err=True, color=self.color)
+
+    def message(self, message: Message) -> None:
+        color = "red" if message.severity == "error" else "yellow"
+        head, _, rest = message.format().partition("\n")
+        click.echo(click.style(head, fg=color, bold=True) + ("\n" + rest if rest else ""),
+                   err=True, color=self.color)  # fmt: skip
+
+    def style(self, text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if self.color else text
+
+
+def use_color(flag: bool | None) -> bool:
+    """--color/--no-color, then NO_COLOR / FORCE_COLOR (https://no-color.org), then is stderr a TTY."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stderr.isatty()
+
+
+@click.group(
+    context_settings=CONTEXT_SETTINGS, epilog="Run `bundlewise COMMAND -h` for help on a command."
+)
+@click.version_option(__version__, "-V", "--version", prog_name="bundlewise")
+@click.option("-q", "--quiet", count=True, help="Print less (errors only).")
+@click.option("-v", "--verbose", count=True, help="Print more (what each step did).")
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour output (default: auto; honours NO_COLOR and FORCE_COLOR).",
+)
+@click.pass_context
+def cli(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> None:
+    """bundlewise: fast production builds for web apps, with budgets for CI.
+
+    \b
+    Examples:
+      bundlewise build                 build the app in this folder into dist/
+      bundlewise build sample_app      build another folder
+      bundlewise report --markdown     size report of the last build, for CI
+    """
+    ctx.obj = Console(color=use_color(color), verbosity=verbose - quiet)
+
+
+def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> Any:
+    from bundlewise.config import load_config
+
+    return load_config(app, config, overrides)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Config file (default: APP/bundlewise.toml or [tool.bundlewise] in APP/pyproject.toml).",
+)
+@click.option(
+    "-o", "--out-dir", type=click.Path(path_type=Path), help="Output folder (default: APP/dist)."
+)
+@click.option("--base", help="Public URL the output is served from, e.g. /static/ (default: /).")
+@click.option("--minify/--no-minify", default=None, help="Minify JS and CSS (default: on).")
+@click.option(
+    "--sourcemap/--no-sourcemap", default=None, help="Write external source maps (default: on)."
+)
+@click.option("--images/--no-images", default=None, help="Optimize images (default: on).")
+@click.option(
+    "--compress/--no-compress", default=None, help="Write .br/.gz siblings (default: on)."
+)
+@click.option("--esbuild", "esbuild_path", help="esbuild binary to use (also: BUNDLEWISE_ESBUILD).")
+@click.option(
+    "--empty-out-dir",
+    is_flag=True,
+    help="Replace an output folder that holds files bundlewise did not write.",
+)
+@click.option(
+    "--fail-on-budget/--no-fail-on-budget",
+    default=True,
+    help="Exit 3 when a budget is exceeded (default: on).",
+)
+@click.option("--strict", is_flag=True, default=None, help="Fail the build on warnings.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on stdout.")
+@click.pass_obj
+def build(console: Console, app: Path, config_path: Path | None, out_dir: Path | None, base: str | None,
+          minify: bool | None, sourcemap: bool | None, images: bool | None, compress: bool | None,
+          esbuild_path: str | None, empty_out_dir: bool, fail_on_budget: bool, strict: bool | None,
+          as_json: bool) -> None:  # fmt: skip
+    """Build APP (default: the current folder) for production.
+
+    \b
+    Examples:
+      bundlewise build                         pages in ./ → ./dist
+      bundlewise build frontend -o static/dist --base /static/dist/
+      bundlewise build --no-images --no-compress      fastest build
+    """
+    from dataclasses import replace
+
+    from bundlewise.pipeline import build as run_build
+
+    overrides: dict[str, Any] = {
+        "out_dir": out_dir.resolve() if out_dir else None,
+        "base": base,
+        "minify": minify,
+        "sourcemap": sourcemap,
+        "esbuild": esbuild_path,
+        "empty_out_dir": empty_out_dir or None,
+        "strict": strict,
+    }
+    if not app.is_dir():
+        raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
+    config = _load_config(app, config_path, overrides)
+    for section, flag in (("images", images), ("compress", compress)):
+        options = getattr(config, section)
+        if flag is not None and options is not None:
+            config = replace(config, **{section: replace(options, enabled=flag)})
+    started = time.perf_counter()
+    result = run_build(config)
+    elapsed = time.perf_counter() - started
+    for warning in result.warnings:
+        console.message(warning)
+    if config.strict and result.warnings:
+        raise BundlewiseError(f"{len(result.warnings)} warning(s) with --strict")
+    _print_summary(console, result, elapsed, as_json)
+
+
+def _print_summary(console: Console, result: Any, elapsed: float, as_json: bool) -> None:
+    if as_json:
+        summary = {
+            "out_dir": str(result.out_dir),
+            "pages": [p.source for p in result.pages],
+            "files": [{"path": f.path, "kind": f.kind, "size": f.size} for f in result.files],
+            "warnings": [w.format() for w in result.warnings],
+        }
+        click.echo(json.dumps(summary, indent=2))
+    total = sum(f.size for f in result.files if f.kind != "map")
+    rel = os.path.relpath(result.out_dir)
+    console.info(
+        console.style("✓", fg="green")
+        + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
+        f"into {rel} in {elapsed:.2f}s"
+    )
+
+
+@cli.group(context_settings=CONTEXT_SETTINGS)
+def esbuild() -> None:
+    """Manage the esbuild binary bundlewise runs.
+
+    \b
+    Examples:
+      bundlewise esbuild install     install the pinned esbuild with npm
+      bundlewise esbuild which       show which binary a build would use
+    """
+
+
+@esbuild.command("install", context_settings=CONTEXT_SETTINGS)
+@click.option("--force", is_flag=True, help="Reinstall even when present.")
+@click.pass_obj
+def esbuild_install(console: Console, force: bool) -> None:
+    """Install esbuild (the pinned version) into bundlewise's cache, using npm.
+
+    \b
+    Example:
+      bundlewise esbuild install
+    """
+    from bundlewise.esbuild import install_esbuild
+
+    binary = install_esbuild(ESBUILD_VERSION, force=force, on_notice=console.info)
+    console.info(f"esbuild {binary.version} ready at {binary.path}")
+
+
+@esbuild.command("which", context_settings=CONTEXT_SETTINGS)
+@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.pass_obj
+def esbuild_which(console: Console, app: Path) -> None:
+    """Print the esbuild binary a build of APP would use (no install).
+
+    \b
+    Example:
+      bundlewise esbuild which sample_app
+    """
+    from bundlewise.esbuild import find_esbuild
+
+    binary = find_esbuild(app.resolve(), None, auto_install=False)
+    click.echo(f"{binary.path} ({binary.version}, from {binary.source})")
+
+
+def main(argv: list[str] | None = None, prog_name: str = "bundlewise") -> None:
+    try:
+        cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except BundlewiseError as exc:
+        _print_error(exc)
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_CONFIG_ERROR if isinstance(exc, click.UsageError) else exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(0)
+
+
+def _print_error(exc: BundlewiseError) -> None:
+    console = Console(color=use_color(None), verbosity=0)
+    for message in exc.messages:
+        console.message(message)
+    errors = sum(1 for m in exc.messages if m.severity == "error")
+    click.echo(f"\nbuild failed with {errors} error{'s' if errors != 1 else ''}", err=True)

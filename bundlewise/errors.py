@@ -1,0 +1,126 @@
+"""User-facing errors and build messages.
+
+A build reports problems as `Message` values (esbuild does the same), and aborts by raising a
+`BundlewiseError` that carries them. Every error is a `click.ClickException`, so the CLI prints it
+once and exits with its code; nothing below the CLI prints or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import click
+
+# Exit codes, part of the CLI contract (see README "Exit codes").
+EXIT_OK = 0
+EXIT_BUILD_ERROR = 1
+EXIT_CONFIG_ERROR = 2
+EXIT_BUDGET_EXCEEDED = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in an input file. `line` is 1-based, `column` 0-based (as esbuild reports it)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    line_text: str = ""
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Message:
+    """One error or warning, with where it happened and optional notes."""
+
+    text: str
+    location: Location | None = None
+    severity: Literal["error", "warning"] = "error"
+    notes: tuple[str, ...] = ()
+    plugin: str = ""
+
+    def format(self) -> str:
+        """`file:line:col: error: text`, then a code frame and notes, like a compiler."""
+        head = f"{self.severity}: {self.text}"
+        if self.plugin:
+            head = f"{self.severity}: [{self.plugin}] {self.text}"
+        lines = [f"{self.location}: {head}" if self.location else head]
+        loc = self.location
+        if loc is not None and loc.line and loc.line_text:
+            gutter = f"{loc.line} │ "
+            lines.append(f"  {gutter}{loc.line_text}")
+            lines.append("  " + " " * (len(gutter) + loc.column) + "^")
+        lines.extend(f"  note: {note}" for note in self.notes)
+        return "\n".join(lines)
+
+
+class BundlewiseError(click.ClickException):
+    """Base of every error the user sees. Carries one or more messages."""
+
+    exit_code = EXIT_BUILD_ERROR
+
+    def __init__(self, messages: str | Message | Sequence[Message]) -> None:
+        if isinstance(messages, str):
+            messages = [Message(messages)]
+        elif isinstance(messages, Message):
+            messages = [messages]
+        self.messages: tuple[Message, ...] = tuple(messages)
+        super().__init__("\n".join(m.format() for m in self.messages))
+
+    def format_message(self) -> str:
+        count = sum(1 for m in self.messages if m.severity == "error")
+        text = "\n\n".join(m.format() for m in self.messages)
+        if count > 1:
+            text += f"\n\n{count} errors"
+        return text
+
+
+class BuildError(BundlewiseError):
+    """The inputs could not be built (exit 1)."""
+
+    exit_code = EXIT_BUILD_ERROR
+
+
+class ConfigError(BundlewiseError):
+    """Invalid configuration or command-line usage (exit 2)."""
+
+    exit_code = EXIT_CONFIG_ERROR
+
+
+class EsbuildError(BuildError):
+    """The esbuild binary is missing, broken, of the wrong version, or crashed."""
+
+
+@dataclass
+class MessageLog:
+    """Collects warnings and errors during a build, so a step can report all it found at once."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    def error(self, text: str, location: Location | None = None, **kw: object) -> None:
+        self.messages.append(Message(text, location, "error", **kw))  # type: ignore[arg-type]
+
+    def warning(self, text: str, location: Location | None = None, **kw: object) -> None:
+        self.messages.append(Message(text, location, "warning", **kw))  # type: ignore[arg-type]
+
+    def extend(self, messages: Iterable[Message]) -> None:
+        self.messages.extend(messages)
+
+    @property
+    def errors(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "warning"]
+
+    def raise_if_errors(self, error_type: type[BundlewiseError] = BuildError) -> None:
+        if self.errors:
+            raise error_type(self.errors)

@@ -1,0 +1,182 @@
+"""Find the pages of an app and the local files each one references.
+
+This step only reads: it turns every HTML page into a `Page` with the list of `Reference`s it
+makes (scripts, stylesheets, images, other assets), each resolved to a source file inside the app
+root, or reported as an error naming the page and line. Rewriting happens in `rewrite`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote
+
+from bundlewise.config import Config
+from bundlewise.errors import Location, MessageLog
+from bundlewise.html import Tag, scan_tags
+from bundlewise.html.edit import split_srcset
+
+RefKind = Literal["script", "style", "image", "asset"]
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+_EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_LINK_ASSET_RELS = {
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "mask-icon",
+    "manifest",
+    "preload",
+    "prefetch",
+}
+_IMAGE_META = {"og:image", "og:image:url", "og:image:secure_url", "twitter:image"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    tag: Tag
+    attr: str
+    url: str
+    """The URL as written (unescaped), one candidate of a `srcset` at a time."""
+    kind: RefKind
+    source: str
+    """The referenced file, relative to the app root."""
+    suffix: str = ""
+    """Query string and fragment of the URL, kept on the rewritten URL."""
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    """Path relative to the app root."""
+    text: str
+    tags: tuple[Tag, ...]
+    refs: tuple[Reference, ...]
+
+    @property
+    def scripts(self) -> list[str]:
+        return _unique(r.source for r in self.refs if r.kind == "script")
+
+    @property
+    def styles(self) -> list[str]:
+        return _unique(r.source for r in self.refs if r.kind == "style")
+
+
+def _unique(items: object) -> list[str]:
+    return list(dict.fromkeys(items))  # type: ignore[call-overload]
+
+
+def find_pages(config: Config) -> list[Path]:
+    """Every HTML page of the app, sorted, skipping output, dependencies, dot-folders and public/."""
+    skip = {config.out_dir, config.public_dir, config.cache_dir}
+    pages: set[Path] = set()
+    for pattern in config.pages:
+        for path in config.root.glob(pattern):
+            rel_parts = path.relative_to(config.root).parts
+            if any(p.startswith(".") or p == "node_modules" for p in rel_parts[:-1]):
+                continue
+            if any(path == s or s in path.parents for s in skip):
+                continue
+            if path.is_file():
+                pages.add(path)
+    return sorted(pages, key=lambda p: p.relative_to(config.root).as_posix())
+
+
+def read_page(path: Path, config: Config, log: MessageLog) -> Page:
+    source = config.rel(path)
+    # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
+    text = path.read_bytes().decode("utf-8", "surrogateescape")
+    tags = tuple(scan_tags(text))
+    refs: list[Reference] = []
+    for tag in tags:
+        for attr, url, kind in _candidates(tag):
+            ref = _resolve(config, path, source, tag, attr, url, kind, log)
+            if ref is not None:
+                refs.append(ref)
+    return Page(source, text, tags, tuple(refs))
+
+
+def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
+    """(attribute, url, kind) for each local-file reference a tag can make."""
+    name = tag.name
+    out: list[tuple[str, str, RefKind]] = []
+    if name == "script" and tag.get("src"):
+        kind: RefKind = "script" if (tag.get("type") or "").strip().lower() == "module" else "asset"
+        out.append(("src", tag.get("src") or "", kind))
+    elif name == "link" and tag.get("href"):
+        rels = set((tag.get("rel") or "").lower().split())
+        if "stylesheet" in rels:
+            out.append(("href", tag.get("href") or "", "style"))
+        elif rels & _LINK_ASSET_RELS:
+            out.append(("href", tag.get("href") or "", "asset"))
+        if tag.get("imagesrcset"):
+            out.extend(
+                ("imagesrcset", u, "image") for u, _ in split_srcset(tag.get("imagesrcset") or "")
+            )
+    elif name in ("img", "source", "video", "audio", "track", "input", "embed"):
+        for attr in ("src", "poster"):
+            if tag.get(attr):
+                out.append((attr, tag.get(attr) or "", "asset"))
+        if tag.get("srcset"):
+            out.extend(("srcset", u, "asset") for u, _ in split_srcset(tag.get("srcset") or ""))
+    elif name == "meta" and tag.get("content") and _is_image_meta(tag):
+        out.append(("content", tag.get("content") or "", "asset"))
+    return [(a, u.strip(), _image_or(k, u)) for a, u, k in out]
+
+
+def _is_image_meta(tag: Tag) -> bool:
+    return (tag.get("property") or tag.get("name") or "").lower() in _IMAGE_META
+
+
+def _image_or(kind: RefKind, url: str) -> RefKind:
+    if kind == "asset" and _split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
+        return "image"
+    return kind
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    m = re.search(r"[?#]", url)
+    return (url[: m.start()], url[m.start() :]) if m else (url, "")
+
+
+def _resolve(
+    config: Config,
+    page_path: Path,
+    page: str,
+    tag: Tag,
+    attr: str,
+    url: str,
+    kind: RefKind,
+    log: MessageLog,
+) -> Reference | None:
+    if not url or url.startswith(("#", "data:", "{{", "{%")) or _EXTERNAL.match(url):
+        return None  # external, inline or templated: left as written
+    path_part, suffix = _split_url(url)
+    if not path_part:
+        return None
+    decoded = unquote(path_part)
+    if decoded.startswith("/"):
+        if (config.public_dir / decoded.lstrip("/")).is_file():
+            return None  # a public/ file, served verbatim from the output root
+        target = config.root / decoded.lstrip("/")
+    else:
+        target = page_path.parent / decoded
+    where = Location(page, tag.line)
+    resolved = Path(os.path.realpath(target))
+    if resolved != config.root and config.root not in resolved.parents:
+        log.error(f"{_what(kind)} {url!r} is outside the app root", where)
+        return None
+    if not resolved.is_file():
+        log.error(
+            f"{_what(kind)} {url!r} not found (looked for {config.rel(Path(os.path.normpath(target)))})",
+            where,
+        )
+        return None
+    return Reference(tag, attr, url, kind, config.rel(Path(os.path.normpath(target))), suffix)
+
+
+def _what(kind: RefKind) -> str:
+    return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]

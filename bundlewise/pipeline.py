@@ -1,0 +1,269 @@
+"""The build, top to bottom.
+
+    pages → esbuild → lazy-chunk CSS → images → final names → pages → manifest → compress → stats → swap
+
+Each step is a function of plain data; this module only runs them in order inside a staging
+folder, so that the output folder changes only when every step succeeded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bundlewise.bundle import run_bundle
+from bundlewise.cache import Cache
+from bundlewise.config import Config
+from bundlewise.errors import BuildError, Message, MessageLog
+from bundlewise.graph import BuildGraph
+from bundlewise.manifest import build_manifest, serialize
+from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.pages import IMAGE_EXTENSIONS, Page, find_pages, read_page
+from bundlewise.preload import wrap_dynamic_imports
+from bundlewise.rehash import hashed_name, rehash, rewrite_references
+from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.rewrite import PageRewrite, rewrite_page
+
+
+@dataclass
+class BuildState:
+    """What the steps hand each other inside one build."""
+
+    config: Config
+    staging: Path
+    cache: Cache
+    log: MessageLog = field(default_factory=MessageLog)
+    pages: list[Page] = field(default_factory=list)
+    graph: BuildGraph | None = None
+    changed: dict[str, bytes] = field(default_factory=dict)
+    """Outputs whose bytes we changed after esbuild (path → new bytes), not yet written."""
+    page_files: dict[str, str] = field(default_factory=dict)
+    """Source → output path of each file referenced from HTML (images and other assets)."""
+    images: dict[str, Any] = field(default_factory=dict)
+    """Source → optimized image (from the image step), for the HTML hints."""
+    rewrites: list[PageRewrite] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def build(config: Config) -> BuildResult:
+    """Build the app described by `config` into `config.out_dir`; raise on any error."""
+    log = MessageLog()
+    pages = [read_page(p, config, log) for p in find_pages(config)]
+    log.raise_if_errors()
+    check_out_dir(config, [p.source for p in pages])
+    entries = collect_entries(config, pages, log)
+    log.raise_if_errors()
+    if not pages and not entries:
+        raise BuildError(
+            Message(f"nothing to build: no HTML pages and no entries in {config.root}")
+        )
+    cache = Cache(config.cache_dir)
+    with Staging(config.out_dir) as staging:
+        state = BuildState(config, staging.path, cache, log, pages)
+        copy_public(state)
+        state.graph, warnings = run_bundle(
+            config, entries, staging.path / config.assets_dir, staging.path
+        )
+        log.extend(warnings)
+        preload_lazy_css(state)
+        optimize_images(state)
+        finalize_names(state)
+        copy_page_assets(state)
+        write_pages(state)
+        manifest = write_manifest(state)
+        result = make_result(state, manifest)
+        compress(state, result)
+        staging.commit()
+    return result
+
+
+def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[str]:
+    """Script and stylesheet entries of every page, then `entries` from the config, in order."""
+    entries: dict[str, None] = {}
+    for page in pages:
+        entries.update(dict.fromkeys(page.scripts + page.styles))
+    for entry in config.entries:
+        path = (config.root / entry).resolve()
+        if not path.is_file() or not path.is_relative_to(config.root):
+            where = config.config_file or "command line"
+            log.error(
+                f"entry {entry!r} not found in {config.root}", None, notes=(f"set in {where}",)
+            )
+            continue
+        entries.setdefault(config.rel(path))
+    return list(entries)
+
+
+def copy_public(state: BuildState) -> None:
+    """`public/` is copied verbatim to the output root."""
+    public = state.config.public_dir
+    if public.is_dir():
+        shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
+
+
+def preload_lazy_css(state: BuildState) -> None:
+    assert state.graph is not None
+    files = _Reader(state)
+    result = wrap_dynamic_imports(state.graph, files, state.config.assets_dir)
+    state.changed.update(result.files)
+    if result.helper:
+        from bundlewise.graph import Output
+
+        outputs = dict(state.graph.outputs)
+        outputs[result.helper] = Output(result.helper, "chunk", len(result.files[result.helper]))
+        for path, data in result.files.items():
+            if path.endswith(".js") and path != result.helper:
+                old = outputs[path]
+                outputs[path] = _with_refs(old, result.helper, data)
+        state.graph = BuildGraph(outputs=dict(sorted(outputs.items())), entries=state.graph.entries)
+
+
+def _with_refs(out: Any, helper: str, data: bytes) -> Any:
+    from dataclasses import replace
+
+    imports = out.imports if helper in out.imports else (helper, *out.imports)
+    return replace(out, imports=imports, bytes=len(data))
+
+
+class _Reader(dict[str, bytes]):
+    """Output bytes read on demand from the staging folder (most outputs are never read)."""
+
+    def __init__(self, state: BuildState) -> None:
+        super().__init__()
+        self.state = state
+
+    def __missing__(self, path: str) -> bytes:
+        data = self.state.changed.get(path) or (self.state.staging / path).read_bytes()
+        self[path] = data
+        return data
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and (self.state.staging / path).is_file()
+
+
+def optimize_images(state: BuildState) -> None:
+    """Re-encode images referenced from CSS/JS (same format) and from HTML (with variants)."""
+    from bundlewise import images_step
+
+    images_step.run(state)
+
+
+def finalize_names(state: BuildState) -> None:
+    """Rename changed outputs (and all that refer to them) by the hash of their final bytes."""
+    assert state.graph is not None
+    if not state.changed:
+        return
+    refs = {
+        out.path: {*out.imports, *out.dynamic_imports, *out.assets, *_map_of(state, out.path)}
+        | _deps_in_text(state, out.path)
+        for out in state.graph
+    }
+    reader = _Reader(state)
+    renames = rehash(refs, set(state.changed), reader.__getitem__)
+    for old, new in renames.items():
+        data = rewrite_references(reader[old], renames)
+        (state.staging / old).unlink(missing_ok=True)
+        state.changed[new] = data
+        if new != old:
+            state.changed.pop(old, None)
+    for path, data in state.changed.items():
+        target = state.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    sizes = {p: len(d) for p, d in state.changed.items()}
+    state.graph = state.graph.renamed(renames, sizes)
+    state.changed.clear()
+
+
+def _map_of(state: BuildState, path: str) -> list[str]:
+    assert state.graph is not None
+    return [path + ".map"] if path + ".map" in state.graph.outputs else []
+
+
+def _deps_in_text(state: BuildState, path: str) -> set[str]:
+    """CSS files named in a wrapped `import()` call (the metafile does not know of them)."""
+    assert state.graph is not None
+    data = state.changed.get(path)
+    if data is None or not path.endswith(".js"):
+        return set()
+    from bundlewise.rehash import basename
+
+    return {o.path for o in state.graph if o.kind == "css" and basename(o.path).encode() in data}
+
+
+def copy_page_assets(state: BuildState) -> None:
+    """Files referenced from HTML that no step produced: copied under a content-hashed name."""
+    config = state.config
+    for page in state.pages:
+        for ref in page.refs:
+            if ref.kind in ("script", "style") or ref.source in state.page_files:
+                continue
+            data = (config.root / ref.source).read_bytes()
+            out = hashed_name(f"{config.assets_dir}/{ref.source}", data)
+            target = state.staging / out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            state.page_files[ref.source] = out
+
+
+def write_pages(state: BuildState) -> None:
+    assert state.graph is not None
+    from bundlewise import hints
+
+    for page in state.pages:
+        rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
+        hints.apply(state, rewrite)
+        text = rewrite.editor.apply()
+        target = state.staging / page.source
+        if target.exists():
+            raise BuildError(
+                Message(f"page {page.source} collides with a file of the public folder")
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8", "surrogateescape"))
+        state.rewrites.append(rewrite)
+
+
+def write_manifest(state: BuildState) -> dict[str, Any]:
+    assert state.graph is not None
+    manifest = build_manifest(state.graph, state.page_files)
+    target = state.staging / state.config.manifest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(serialize(manifest))
+    return manifest
+
+
+def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
+    assert state.graph is not None
+    keys = {entry["file"]: key for key, entry in manifest.items()}
+    for entry in manifest.values():
+        for css in entry.get("css", []):
+            keys.setdefault(css, f"{entry.get('src', '')}#css")
+    files = []
+    for path in sorted(p for p in state.staging.rglob("*") if p.is_file()):
+        rel = path.relative_to(state.staging).as_posix()
+        if rel in (MARKER, STATS_FILE):
+            continue
+        files.append(OutputFile(rel, file_kind(rel), path.stat().st_size, keys.get(rel)))
+    pages: tuple[PageResult, ...] = tuple(r.result for r in state.rewrites)
+    return BuildResult(
+        out_dir=state.config.out_dir,
+        root=state.config.root,
+        graph=state.graph,
+        pages=pages,
+        files=tuple(files),
+        manifest=manifest,
+        warnings=tuple(state.log.warnings),
+    )
+
+
+def compress(state: BuildState, result: BuildResult) -> None:
+    from bundlewise import compress_step
+
+    compress_step.run(state, result)
+
+
+def is_image(path: str) -> bool:
+    return path.lower().endswith(IMAGE_EXTENSIONS)

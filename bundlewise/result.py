@@ -1,0 +1,88 @@
+"""What a build produced: the records every late step (stats, report, plugins, watch) reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from bundlewise.errors import Message
+from bundlewise.graph import BuildGraph
+
+FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
+
+STATS_FILE = "bundlewise-stats.json"
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One HTML page and what it loads. All paths are relative to the output folder."""
+
+    source: str
+    """The page's source path, relative to the app root (e.g. `about/index.html`)."""
+    output: str
+    """Where the rewritten page was written (same relative path as the source)."""
+    scripts: tuple[str, ...] = ()
+    """Entry scripts (`<script type="module" src>`) after hashing."""
+    preloads: tuple[str, ...] = ()
+    """Chunks in the entries' static import closure (the `modulepreload` list)."""
+    stylesheets: tuple[str, ...] = ()
+    """Stylesheets the page links: its own `<link rel=stylesheet>` and CSS extracted from its JS."""
+    fonts: tuple[str, ...] = ()
+    """Fonts preloaded by the page."""
+    images: tuple[str, ...] = ()
+    """Images referenced by the page's HTML (the files actually chosen: fallbacks, not variants)."""
+    lazy: tuple[str, ...] = ()
+    """Chunks and their CSS reachable only through `import()`: not part of the initial load."""
+
+    @property
+    def initial(self) -> tuple[str, ...]:
+        """The files needed for the first render: the page itself, its JS closure, CSS, fonts."""
+        seen: dict[str, None] = {}
+        for p in (self.output, *self.scripts, *self.preloads, *self.stylesheets, *self.fonts):
+            seen.setdefault(p)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file in the output folder (compressed siblings are not listed separately)."""
+
+    path: str
+    kind: FileKind
+    size: int
+    manifest_key: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    """The final output folder (after the swap)."""
+    root: Path
+    graph: BuildGraph
+    pages: tuple[PageResult, ...]
+    files: tuple[OutputFile, ...]
+    manifest: Mapping[str, Any]
+    warnings: tuple[Message, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def file_kind(path: str) -> FileKind:
+    """Classify an output file by its extension."""
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if ext in ("html", "htm"):
+        return "html"
+    if ext in ("js", "mjs"):
+        return "js"
+    if ext == "css":
+        return "css"
+    if ext == "map":
+        return "map"
+    if ext in ("png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp"):
+        return "image"
+    if ext in ("woff", "woff2", "ttf", "otf", "eot"):
+        return "font"
+    if path.endswith("manifest.json"):
+        return "manifest"
+    return "other"

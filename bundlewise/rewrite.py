@@ -1,0 +1,142 @@
+"""Rewrite a page: hashed URLs, the CSS its scripts import, and modulepreload for their chunks.
+
+All changes go through one `PageEditor`, so they land at exact offsets and every other byte of the
+page stays as written. Later steps (performance hints, plugins) add their edits to the same editor
+before it is applied.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from bundlewise.config import Config
+from bundlewise.graph import BuildGraph
+from bundlewise.html import PageEditor
+from bundlewise.html.edit import escape_attr, split_srcset
+from bundlewise.pages import Page, Reference
+from bundlewise.result import PageResult
+
+
+def public_url(config: Config, path: str, page_output: str) -> str:
+    """The URL of output `path` as written into page `page_output`."""
+    encoded = quote(path, safe="/")
+    if config.base in ("", "./"):
+        rel = posixpath.relpath(encoded, posixpath.dirname(page_output) or ".")
+        return rel if rel.startswith("../") else "./" + rel
+    return config.base.rstrip("/") + "/" + encoded
+
+
+@dataclass
+class PageRewrite:
+    """A page on its way out: the editor holding its edits, and what it loads."""
+
+    page: Page
+    editor: PageEditor
+    result: PageResult
+    images: dict[int, str] = field(default_factory=dict)
+    """Tag index of each `<img>`/`<source>` → source path of the image it shows (for hints)."""
+
+
+def rewrite_page(
+    config: Config,
+    page: Page,
+    graph: BuildGraph,
+    files: Mapping[str, str],
+) -> PageRewrite:
+    """Plan the edits for `page`. `files` maps each referenced source to its output path."""
+    editor = PageEditor(page.text)
+    url = lambda path: public_url(config, path, page.source)  # noqa: E731
+    preloaded = _author_preloads(page, config, url)
+    scripts: list[str] = []
+    preloads: list[str] = []
+    stylesheets: list[str] = []
+    images: dict[int, str] = {}
+    for tag_refs in _by_tag(page.refs):
+        ref = tag_refs[0]
+        if ref.attr in ("srcset", "imagesrcset"):
+            _rewrite_srcset(editor, tag_refs, files, url)
+        elif ref.kind == "script":
+            out = graph.entries[ref.source]
+            scripts.append(out)
+            editor.set_attr(ref.tag, ref.attr, url(out) + ref.suffix)
+            inject = []
+            for css in graph.css_for([out]):
+                if css not in stylesheets:
+                    stylesheets.append(css)
+                    inject.append(f'<link rel="stylesheet" href="{escape_attr(url(css))}">')
+            for chunk in graph.static_closure(out):
+                if chunk not in preloads and url(chunk) not in preloaded:
+                    preloads.append(chunk)
+                    inject.append(f'<link rel="modulepreload" href="{escape_attr(url(chunk))}">')
+            if inject:
+                editor.insert_before(ref.tag, "\n".join(inject))
+        else:
+            out = graph.entries[ref.source] if ref.kind == "style" else files[ref.source]
+            if ref.kind == "style" and out not in stylesheets:
+                stylesheets.append(out)
+            for r in tag_refs:
+                editor.set_attr(r.tag, r.attr, url(out) + r.suffix)
+        if ref.tag.name in ("img", "source") and ref.kind == "image":
+            images.setdefault(ref.tag.index, ref.source)
+    lazy = _lazy(graph, scripts)
+    result = PageResult(
+        source=page.source,
+        output=page.source,
+        scripts=tuple(dict.fromkeys(scripts)),
+        preloads=tuple(preloads),
+        stylesheets=tuple(stylesheets),
+        images=tuple(dict.fromkeys(files[s] for s in images.values() if s in files)),
+        lazy=tuple(lazy),
+    )
+    return PageRewrite(page, editor, result, images)
+
+
+def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
+    """References grouped by (tag, attribute), in document order."""
+    groups: dict[tuple[int, str], list[Reference]] = {}
+    for ref in refs:
+        groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
+    return list(groups.values())
+
+
+def _rewrite_srcset(
+    editor: PageEditor, refs: list[Reference], files: Mapping[str, str], url: object
+) -> None:
+    tag, attr = refs[0].tag, refs[0].attr
+    by_url = {r.url: r for r in refs}
+    parts = []
+    for candidate, descriptor in split_srcset(tag.get(attr) or ""):
+        ref = by_url.get(candidate)
+        new = url(files[ref.source]) + ref.suffix if ref else candidate  # type: ignore[operator]
+        parts.append(f"{new} {descriptor}".strip())
+    editor.set_attr(tag, attr, ", ".join(parts))
+
+
+def _author_preloads(page: Page, config: Config, url: object) -> set[str]:
+    return {
+        t.get("href") or ""
+        for t in page.tags
+        if t.name == "link" and "modulepreload" in (t.get("rel") or "").split()
+    }
+
+
+def _lazy(graph: BuildGraph, scripts: list[str]) -> list[str]:
+    """Chunks (and their CSS) that the page's scripts can load later through `import()`."""
+    initial = set(scripts)
+    for s in scripts:
+        initial.update(graph.static_closure(s))
+    lazy: dict[str, None] = {}
+    stack = [d for s in sorted(initial) for d in graph.outputs[s].dynamic_imports]
+    while stack:
+        chunk = stack.pop(0)
+        if chunk in initial or chunk in lazy:
+            continue
+        lazy[chunk] = None
+        for dep in [*graph.static_closure(chunk), *graph.css_for([chunk])]:
+            if dep not in initial:
+                lazy.setdefault(dep)
+        stack.extend(graph.outputs[chunk].dynamic_imports)
+    return list(lazy)

@@ -1,0 +1,74 @@
+"""Keep a source map right when we insert text into the script it describes.
+
+Generated columns in a source map are delta-encoded within each line, so inserting `n` characters
+at a column shifts exactly one segment: the first one at or after the insertion point. Only that
+segment's first field is re-encoded; the rest of the mappings string is kept as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_INDEX = {c: i for i, c in enumerate(_B64)}
+
+
+def decode_vlq(segment: str) -> list[int]:
+    values: list[int] = []
+    value = shift = 0
+    for char in segment:
+        digit = _B64_INDEX[char]
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        values.append(-(value >> 1) if value & 1 else value >> 1)
+        value = shift = 0
+    return values
+
+
+def encode_vlq(values: Iterable[int]) -> str:
+    out = []
+    for v in values:
+        v = (-v << 1) | 1 if v < 0 else v << 1
+        while True:
+            digit, v = v & 31, v >> 5
+            out.append(_B64[digit | (32 if v else 0)])
+            if not v:
+                break
+    return "".join(out)
+
+
+def shift_line(line: str, column: int, length: int) -> str:
+    """The mappings of one generated line after inserting `length` chars at `column`."""
+    if not line:
+        return line
+    segments = line.split(",")
+    absolute = 0
+    for i, segment in enumerate(segments):
+        fields = decode_vlq(segment)
+        absolute += fields[0]
+        if absolute >= column:
+            fields[0] += length
+            segments[i] = encode_vlq(fields)
+            break
+    return ",".join(segments)
+
+
+def insert_into_map(map_bytes: bytes, insertions: Iterable[tuple[int, int, int]]) -> bytes:
+    """Apply `(line, column, length)` insertions (0-based, in the *original* script) to a map.
+
+    Insertions on one line must be given in increasing column order; later columns are moved by
+    the earlier insertions automatically.
+    """
+    data = json.loads(map_bytes)
+    lines = data["mappings"].split(";")
+    shifted_by: dict[int, int] = {}
+    for line, column, length in insertions:
+        if line < len(lines):
+            offset = shifted_by.get(line, 0)
+            lines[line] = shift_line(lines[line], column + offset, length)
+            shifted_by[line] = offset + length
+    data["mappings"] = ";".join(lines)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()

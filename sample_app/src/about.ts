@@ -1,0 +1,3 @@
+import { greet, mount } from "./shared/ui";
+
+mount("#greeting", greet({ who: "reader", when: new Date() }));
