@@ -1,0 +1,169 @@
+"""The `[budget]` table: size limits a build must meet, validated all at once.
+
+```toml
+[budget]
+measure = "gzip"            # gzip | brotli | raw
+initial = "200 kB"          # each page's initial JS+CSS (false: no per-page limit)
+total = "1 MB"              # every file a browser may download (source maps excluded)
+max_increase = "5%"         # or "+10 kB": growth allowed against `bundlewise report --baseline`
+lighthouse = "budget.json"  # a Lighthouse budget file, read as is
+
+[budget.pages]              # per-page `initial` overrides, by page source glob
+"admin/*" = "400 kB"
+
+[budget.kinds]              # the total of one kind of file
+js = "300 kB"
+
+[budget.files]              # each file matching a glob (output path or manifest key)
+"assets/vendor-*.js" = "150 kB"
+```
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from bundlewise.errors import Location, Message
+from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
+from bundlewise.report.stats import SHIPPED_KINDS
+from bundlewise.report.units import Increase, parse_increase, parse_size
+
+Measure = Literal["raw", "gzip", "brotli"]
+
+DEFAULT_INITIAL = 200_000
+_KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files")
+
+
+@dataclass(frozen=True)
+class BudgetConfig:
+    measure: Measure = "gzip"
+    initial: int | None = DEFAULT_INITIAL
+    """Limit on each page's initial JS+CSS, in bytes of `measure`; None for no limit."""
+    pages: tuple[tuple[str, int], ...] = ()
+    """(page source glob, limit) overriding `initial`; the last matching glob wins."""
+    total: int | None = None
+    kinds: tuple[tuple[str, int], ...] = ()
+    files: tuple[tuple[str, int], ...] = ()
+    max_increase: Increase | None = None
+    lighthouse_path: str | None = None
+    lighthouse: tuple[LighthouseBudget, ...] = ()
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any] | None, where: str | Path
+    ) -> tuple[BudgetConfig, list[Message]]:
+        """Validate a `[budget]` table; every problem is reported, with the file it came from.
+
+        `where` is the config file: messages name it, and `lighthouse` is relative to its folder.
+        """
+        return _Parser(where).parse(data or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The budget as stats carry it, so that `bundlewise report` can re-check it."""
+        inc = self.max_increase
+        return {
+            "measure": self.measure,
+            "initial": self.initial,
+            "pages": dict(self.pages),
+            "total": self.total,
+            "kinds": dict(self.kinds),
+            "files": dict(self.files),
+            "max_increase": None if inc is None else {"percent": inc.percent, "bytes": inc.bytes},
+            "lighthouse_path": self.lighthouse_path,
+            "lighthouse": [b.to_dict() for b in self.lighthouse],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BudgetConfig:
+        """The inverse of `to_dict` (for stats written by this version)."""
+        inc = data.get("max_increase")
+        return cls(
+            measure=data.get("measure", "gzip"),
+            initial=data.get("initial"),
+            pages=tuple(data.get("pages", {}).items()),
+            total=data.get("total"),
+            kinds=tuple(data.get("kinds", {}).items()),
+            files=tuple(data.get("files", {}).items()),
+            max_increase=Increase(inc.get("percent"), inc.get("bytes")) if inc else None,
+            lighthouse_path=data.get("lighthouse_path"),
+            lighthouse=tuple(LighthouseBudget.from_dict(b) for b in data.get("lighthouse", [])),
+        )
+
+
+class _Parser:
+    def __init__(self, where: str | Path) -> None:
+        self.where = Path(where)
+        self.messages: list[Message] = []
+
+    def error(self, key: str, text: str) -> None:
+        self.messages.append(Message(f"budget.{key}: {text}", Location(str(self.where))))
+
+    def parse(self, data: Mapping[str, Any]) -> tuple[BudgetConfig, list[Message]]:
+        for key in sorted(set(data) - set(_KEYS)):
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = (
+                f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(_KEYS)})"
+            )
+            self.error(key, "unknown key" + hint)
+        measure = data.get("measure", "gzip")
+        if measure not in ("raw", "gzip", "brotli"):
+            self.error("measure", f'{measure!r} is not one of "gzip", "brotli", "raw"')
+            measure = "gzip"
+        initial = data.get("initial", DEFAULT_INITIAL)
+        config = BudgetConfig(
+            measure=cast(Measure, measure),
+            initial=None if initial is False else self.size("initial", initial),
+            pages=self.table("pages", data.get("pages", {})),
+            total=self.size("total", data["total"]) if "total" in data else None,
+            kinds=self.table("kinds", data.get("kinds", {}), allowed=SHIPPED_KINDS),
+            files=self.table("files", data.get("files", {})),
+            max_increase=self.increase(data.get("max_increase")),
+            **self.lighthouse(data.get("lighthouse")),
+        )
+        return config, self.messages
+
+    def size(self, key: str, value: object) -> int | None:
+        try:
+            return parse_size(value)
+        except ValueError as e:
+            self.error(key, str(e))
+            return None
+
+    def table(
+        self, key: str, value: object, allowed: tuple[str, ...] | None = None
+    ) -> tuple[tuple[str, int], ...]:
+        if not isinstance(value, Mapping):
+            self.error(key, f"expected a table of limits, got {value!r}")
+            return ()
+        limits: list[tuple[str, int]] = []
+        for name, raw in value.items():
+            if allowed is not None and name not in allowed:
+                self.error(f"{key}.{name}", f"unknown kind (known kinds: {', '.join(allowed)})")
+                continue
+            limit = self.size(f"{key}.{name}", raw)
+            if limit is not None:
+                limits.append((name, limit))
+        return tuple(limits)
+
+    def increase(self, value: object) -> Increase | None:
+        if value is None:
+            return None
+        try:
+            return parse_increase(value)
+        except ValueError as e:
+            self.error("max_increase", f'{e} (write e.g. "5%" or "+10 kB")')
+            return None
+
+    def lighthouse(self, value: object) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, str) or not value:
+            self.error("lighthouse", f"expected the path of a budget.json file, got {value!r}")
+            return {}
+        budgets, messages = read_lighthouse(self.where.parent / value)
+        self.messages.extend(messages)
+        return {"lighthouse_path": value, "lighthouse": budgets}
