@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_fixture import FAILING_BUDGET, FILES, INPUTS, PAGES, build_result, budget, renamed
+from report_fixture import FAILING_BUDGET, FILES, INPUTS, PAGES, budget, build_result, renamed
 
 from bundlewise.report import compute_stats, render_markdown, render_table, with_baseline
 from bundlewise.report.stats import dumps_stats
