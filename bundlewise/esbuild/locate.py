@@ -239,7 +239,7 @@ def _try(
     except EsbuildError as exc:
         reason = f"{source} esbuild: {exc.messages[0].text}"
         skipped.append(reason)
-        _notify(on_notice, f"bundlewise: {reason}; looking further")
+        _notify(on_notice, f"bundlewise: skipping {reason}; looking further")
         return None
 
 
@@ -297,10 +297,9 @@ def install_esbuild(
         _swap_into_place(staging, target, version, replace=force)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    installed = _installed(target, version)
-    if installed is None:  # replaced by a concurrent broken install: report it, do not loop
-        raise EsbuildError(Message(f"esbuild {version} at {target} is not usable after install"))
-    return installed
+    # Checked in staging already; a concurrent install may have put its own, equally checked,
+    # copy in place instead, with the same layout.
+    return EsbuildBinary(target / binary.path.relative_to(staging), binary.version, "managed")
 
 
 def _installed(root: Path, version: str) -> EsbuildBinary | None:
