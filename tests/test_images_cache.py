@@ -1,0 +1,114 @@
+"""The image cache, determinism and the progress display."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bundlewise.cache import Cache
+from bundlewise.images import ImageJob, ImageOptions, optimize_images
+from bundlewise.images import progress as progress_module
+from bundlewise.images.encode import STATS
+
+DATA = Path(__file__).parent / "data" / "images"
+OPTIONS = ImageOptions(formats=("webp",), widths=(200,))
+
+
+def jobs() -> list[ImageJob]:
+    return [
+        ImageJob("img/rocket.jpg", (DATA / "rocket.jpg").read_bytes()),
+        ImageJob("img/horse.png", (DATA / "horse.png").read_bytes()),
+    ]
+
+
+def test_a_second_run_encodes_nothing_and_returns_the_same_images(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    before = STATS.encodes
+    first = optimize_images(jobs(), OPTIONS, cache)
+    assert STATS.encodes > before
+    before = STATS.encodes
+    second = optimize_images(jobs(), OPTIONS, Cache(tmp_path / "cache"))
+    assert STATS.encodes == before
+    assert second == first
+
+
+def test_a_moved_image_reuses_the_entry_under_its_new_name(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    optimize_images(jobs(), OPTIONS, cache)
+    before = STATS.encodes
+    moved = [ImageJob("elsewhere/r.jpg", jobs()[0].data)]
+    result = optimize_images(moved, OPTIONS, cache)
+    assert STATS.encodes == before
+    assert result["elsewhere/r.jpg"].rel == "elsewhere/r.jpg"
+
+
+def test_other_options_miss_the_cache(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    optimize_images(jobs(), OPTIONS, cache)
+    before = STATS.encodes
+    optimize_images(jobs(), ImageOptions(formats=("webp",), widths=(100,)), cache)
+    assert STATS.encodes > before
+
+
+def test_a_corrupted_entry_is_detected_and_rebuilt(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    first = optimize_images(jobs()[:1], OPTIONS, cache)
+    (entry,) = [p for p in (tmp_path / "images").rglob("*") if p.is_file()]
+    entry.write_bytes(entry.read_bytes()[:-100])  # truncated by a crash
+    before = STATS.encodes
+    again = Cache(tmp_path)
+    assert optimize_images(jobs()[:1], OPTIONS, again) == first
+    assert STATS.encodes > before and again.stats.corrupt == 1
+    before = STATS.encodes
+    optimize_images(jobs()[:1], OPTIONS, Cache(tmp_path))  # and the rebuilt entry is good
+    assert STATS.encodes == before
+
+
+def test_warnings_come_back_from_the_cache_under_the_new_name(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x05")
+    optimize_images([ImageJob("a.jpg", out.getvalue())], OPTIONS, Cache(tmp_path))
+    result = optimize_images([ImageJob("b.jpg", out.getvalue())], OPTIONS, Cache(tmp_path))
+    (warning,) = result["b.jpg"].warnings
+    assert warning.format().startswith("b.jpg: warning: malformed EXIF")
+
+
+def test_two_clean_runs_are_byte_identical_including_avif() -> None:
+    small = io.BytesIO()
+    Image.open(DATA / "chelsea.png").resize((120, 80)).save(small, "PNG")
+    options = ImageOptions(formats=("avif", "webp"), widths=(60,))
+    batch = [*jobs(), ImageJob("cat.png", small.getvalue())]
+    first = optimize_images(batch, options, Cache(None))
+    second = optimize_images(list(reversed(batch)), options, Cache(None))
+    assert first == second
+    assert any(f.format == "avif" for f in first["cat.png"].variants)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_but_not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress_module, "_SHOW_AFTER", 0.0)
+    monkeypatch.setattr(progress_module, "_MIN_INTERVAL", 0.0)
+    monkeypatch.delenv("CI", raising=False)
+    screen = FakeTerminal()
+    with progress_module.Progress(2, enabled=True, stream=screen) as bar:
+        bar.advance("a.png")
+        bar.advance("b.png")
+    assert "images 1/2 a.png" in screen.getvalue()
+    assert screen.getvalue().endswith("\r\x1b[K")  # the line is cleared at the end
+    monkeypatch.setenv("CI", "true")
+    quiet = FakeTerminal()
+    with progress_module.Progress(2, enabled=True, stream=quiet) as bar:
+        bar.advance("a.png")
+    assert quiet.getvalue() == ""
+    off = FakeTerminal()
+    monkeypatch.delenv("CI")
+    with progress_module.Progress(2, enabled=False, stream=off) as bar:
+        bar.advance("a.png")
+    assert off.getvalue() == ""
