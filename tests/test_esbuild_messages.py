@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bundlewise.errors import Location, Message
 from bundlewise.esbuild import parse_messages
+from bundlewise.esbuild.messages import read_source_lines
 
 FLAGS = ["--bundle", "--color=false", "--log-level=warning", "--log-limit=0", "--outdir=out"]
 
@@ -178,3 +179,18 @@ def test_empty_log() -> None:
 def test_any_text_parses_without_raising(text: str) -> None:
     for message in parse_messages(text):
         assert message.severity in ("error", "warning")
+
+
+def test_source_lines_around_a_very_long_line(tmp_path: Path) -> None:
+    path = tmp_path / "min.js"
+    path.write_text("short one\n" + "x" * 200_000 + "\nthird\r\nfourth")
+    assert read_source_lines(path, {1, 2, 3, 4, 9}) == {1: "short one", 3: "third", 4: "fourth"}
+    assert read_source_lines(tmp_path / "missing.js", {1}) == {}
+
+
+def test_many_errors_in_one_big_file_read_once(esbuild: Path, tmp_path: Path) -> None:
+    source = "".join(f'import "./gone{i}"\n' for i in range(2000))
+    log = esbuild_log(esbuild, tmp_path, {"big.js": source}, "big.js")
+    messages = parse_messages(log, cwd=tmp_path)
+    assert len(messages) == 2000
+    assert messages[-1].location == Location("big.js", 2000, 7, 'import "./gone1999"')

@@ -220,7 +220,8 @@ def _search_paths(app_root: Path) -> list[tuple[Path, Source]]:
     for folder in [app_root.absolute(), *app_root.absolute().parents]:
         found = [p for p in node_modules_binaries(folder) if p.exists()]
         if found:
-            paths += [(p, "node_modules") for p in found]
+            # Only the first: `.bin/esbuild` is the same install, and one notice is enough.
+            paths.append((found[0], "node_modules"))
             break  # the nearest node_modules with esbuild is the one Node would use
     paths += [(p, "managed") for p in node_modules_binaries(managed_dir() / ESBUILD_VERSION)]
     on_path = shutil.which("esbuild")

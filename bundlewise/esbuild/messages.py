@@ -31,7 +31,7 @@ line text is read from the file itself where it is short enough to be worth show
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, TextIO
 
@@ -70,10 +70,9 @@ class _Block:
         elif self.location is None and not self.notes:
             self.location = location
 
-    def to_message(self, cwd: Path | None) -> Message:
+    def to_message(self) -> Message:
         notes = tuple(_note_text(note) for note in self.notes)
-        location = _with_source_line(self.location, cwd)
-        return Message(self.text, location, self.severity, notes, self.plugin)
+        return Message(self.text, self.location, self.severity, notes, self.plugin)
 
 
 def parse_messages(stderr: str, cwd: Path | None = None) -> list[Message]:
@@ -105,7 +104,8 @@ def parse_messages(stderr: str, cwd: Path | None = None) -> list[Message]:
             pending_frame = None
         elif not line.startswith(" "):
             current = None  # a summary ("1 error") or other output: the block is over
-    return [block.to_message(cwd) for block in blocks]
+    messages = [block.to_message() for block in blocks]
+    return _with_source_lines(messages, cwd) if cwd is not None else messages
 
 
 def _set_line_text(block: _Block, target: Location, text: str) -> None:
@@ -124,28 +124,46 @@ def _note_text(note: _Note) -> str:
     return f"{note.text} {note.location}"
 
 
-def _with_source_line(location: Location | None, cwd: Path | None) -> Location | None:
-    if location is None or cwd is None or not location.line:
-        return location
-    real = read_source_line(cwd / location.file, location.line)
-    if real is None:
-        return location
-    return Location(location.file, location.line, location.column, real)
+def _with_source_lines(messages: list[Message], cwd: Path) -> list[Message]:
+    """Messages with each location's line text read from the file (each file read once)."""
+    wanted: dict[str, set[int]] = {}
+    for message in messages:
+        if message.location is not None and message.location.line:
+            wanted.setdefault(message.location.file, set()).add(message.location.line)
+    found = {name: read_source_lines(cwd / name, lines) for name, lines in wanted.items()}
+    result = []
+    for message in messages:
+        loc = message.location
+        text = found[loc.file].get(loc.line) if loc is not None and loc.line else None
+        if loc is not None and text is not None:
+            message = replace(message, location=replace(loc, line_text=text))
+        result.append(message)
+    return result
 
 
-def read_source_line(path: Path, line: int) -> str | None:
-    """Line `line` (1-based) of `path`, or None when unreadable or longer than `MAX_LINE_TEXT`."""
+def read_source_lines(path: Path, lines: set[int]) -> dict[int, str]:
+    """The wanted 1-based lines of `path` that exist and are at most `MAX_LINE_TEXT` long."""
+    found: dict[int, str] = {}
+    last = max(lines, default=0)
     try:
         with path.open("r", encoding="utf-8", errors="replace", newline="") as handle:
-            for _ in range(line - 1):
-                if not _skip_line(handle):
-                    return None
-            # A bounded read: a huge minified line is never pulled in whole.
-            text = handle.readline(MAX_LINE_TEXT + 2)
+            for number in range(1, last + 1):
+                if number not in lines:
+                    if not _skip_line(handle):
+                        break
+                    continue
+                # A bounded read: a huge minified line is never pulled in whole.
+                text = handle.readline(MAX_LINE_TEXT + 2)
+                if not text:
+                    break
+                if not text.endswith(("\n", "\r")):
+                    _skip_line(handle)  # the rest of a line too long to show
+                text = text.rstrip("\r\n")
+                if len(text) <= MAX_LINE_TEXT:
+                    found[number] = text
     except OSError:
-        return None
-    text = text.rstrip("\r\n")
-    return text if len(text) <= MAX_LINE_TEXT else None
+        return {}
+    return found
 
 
 def _skip_line(handle: TextIO) -> bool:
