@@ -142,9 +142,15 @@ def package_of(module: str) -> str | None:
     return rest[0]
 
 
+_CODE_KINDS = ("entry", "dynamic", "chunk", "css")
+"""Outputs whose bytes come from many modules; assets are one source file each."""
+
+
 def _chunks(graph: BuildGraph) -> dict[str, Any]:
     chunks: dict[str, Any] = {}
     for out in graph:
+        if out.kind not in _CODE_KINDS:
+            continue
         modules = {m: b for m, b in sorted(out.inputs.items()) if b > 0}
         if not modules:
             continue
@@ -160,6 +166,8 @@ def _chunks(graph: BuildGraph) -> dict[str, Any]:
 def _packages(graph: BuildGraph) -> dict[str, Any]:
     packages: dict[str, dict[str, Any]] = {}
     for out in graph:
+        if out.kind not in _CODE_KINDS:
+            continue
         for m, b in out.inputs.items():
             pkg = package_of(m)
             if pkg is None or b <= 0:

@@ -80,6 +80,7 @@
         st.textContent = s.node.name + " — " + fmt(s.node.size);
         r.appendChild(st);
         g.appendChild(r);
+        if (s.w > 60 && s.h > 16) label(g, s.node.name, s.x, s.y, s.w);
       });
     }
     if (c.h > 14) label(g, n.name + " " + fmt(n.size), c.x, c.y, c.w);
