@@ -1,0 +1,63 @@
+"""Small helpers the tests share (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative POSIX path → bytes); empty when it does not exist."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def tree(folder: Path) -> set[str]:
+    """Every entry (files and folders) under `folder`, for "nothing else was written" checks."""
+    return {os.path.relpath(p, folder) for p in folder.rglob("*")}
+
+
+def manifest(dist: Path) -> dict[str, Any]:
+    return json.loads((dist / ".vite" / "manifest.json").read_text())
+
+
+class TagCollector(HTMLParser):
+    """Every start tag of a page as (name, attrs dict)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = TagCollector()
+    parser.feed(html)
+    return parser.tags
+
+
+def local_urls(html: str) -> list[str]:
+    """Every same-site URL a page loads or links to an asset with."""
+    urls = []
+    for name, attrs in tags_of(html):
+        for attr in ("src", "href", "poster", "content"):
+            value = attrs.get(attr)
+            if value and value.startswith("/") and not value.startswith("//"):
+                if name == "a":
+                    continue
+                urls.append(value)
+        for attr in ("srcset", "imagesrcset"):
+            for candidate in (attrs.get(attr) or "").split(","):
+                if candidate.strip():
+                    urls.append(candidate.split()[0])
+    return urls
