@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bundlewise.config import Config
@@ -54,18 +54,24 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
 
 
 def run_bundle(
-    config: Config, entries: Sequence[str], outdir: Path, out_root: Path
+    config: Config,
+    entries: Sequence[str],
+    outdir: Path,
+    out_root: Path,
+    edit_args: Callable[[list[str]], list[str]] | None = None,
 ) -> tuple[BuildGraph, list[Message]]:
     """Bundle `entries` (paths relative to the root) into `outdir`, a folder of `out_root`.
 
-    Returns the graph, with output paths relative to `out_root`, and esbuild's warnings.
+    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`). Returns the graph,
+    with output paths relative to `out_root`, and esbuild's warnings.
     """
     from bundlewise.esbuild import find_esbuild, run_esbuild
 
     binary = find_esbuild(config.root, config.esbuild)
+    args = esbuild_args(config, entries, outdir)
     result = run_esbuild(
         binary,
-        esbuild_args(config, entries, outdir),
+        edit_args(args) if edit_args else args,
         cwd=config.root,
         timeout=config.esbuild_timeout,
     )

@@ -9,18 +9,19 @@ folder, so that the output folder changes only when every step succeeded.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.config import Config
-from bundlewise.errors import BuildError, Message, MessageLog
+from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
 from bundlewise.pages import IMAGE_EXTENSIONS, Page, find_pages, read_page
+from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
@@ -45,11 +46,33 @@ class BuildState:
     """Source → optimized image (from the image step), for the HTML hints."""
     rewrites: list[PageRewrite] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    plugins: PluginRunner = field(default_factory=PluginRunner)
+
+    def hook(self, name: str, value: T, **context: Any) -> T:
+        """`value` through plugin hook `name` (see `bundlewise.plugins.Plugin`)."""
+        build = Build(self.config, self.staging, self.log)
+        return self.plugins.run(name, value, build=build, **context)
 
 
-def build(config: Config) -> BuildResult:
-    """Build the app described by `config` into `config.out_dir`; raise on any error."""
+T = TypeVar("T")
+
+
+def build(config: Config, plugins: PluginRunner | None = None) -> BuildResult:
+    """Build the app described by `config` into `config.out_dir`; raise on any error.
+
+    `plugins` are loaded from the config unless given (the watcher loads them once).
+    """
+    if plugins is None:
+        plugins = load_plugins(config)
+    try:
+        return run_steps(config, plugins)
+    except BundlewiseError as error:
+        raise plugins.notify_error(error, Build(config, None)) from None
+
+
+def run_steps(config: Config, plugins: PluginRunner) -> BuildResult:
     log = MessageLog()
+    config = plugins.run("on_config", config, build=Build(config, None, log))
     pages = [read_page(p, config, log) for p in find_pages(config)]
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
@@ -61,12 +84,17 @@ def build(config: Config) -> BuildResult:
         )
     cache = Cache(config.cache_dir)
     with Staging(config.out_dir) as staging:
-        state = BuildState(config, staging.path, cache, log, pages)
+        state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph, warnings = run_bundle(
-            config, entries, staging.path / config.assets_dir, staging.path
+            config,
+            entries,
+            staging.path / config.assets_dir,
+            staging.path,
+            edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
         )
         log.extend(warnings)
+        state.graph = state.hook("on_graph", state.graph)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -75,6 +103,7 @@ def build(config: Config) -> BuildResult:
         manifest = write_manifest(state)
         result = make_result(state, manifest)
         compress(state, result)
+        result = post_build(state, result)
         staging.commit()
     return result
 
@@ -215,7 +244,7 @@ def write_pages(state: BuildState) -> None:
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
         hints.apply(state, rewrite)
-        text = rewrite.editor.apply()
+        text = state.hook("on_html", rewrite.editor.apply(), page=rewrite.result)
         target = state.staging / page.source
         if target.exists():
             raise BuildError(
@@ -228,7 +257,7 @@ def write_pages(state: BuildState) -> None:
 
 def write_manifest(state: BuildState) -> dict[str, Any]:
     assert state.graph is not None
-    manifest = build_manifest(state.graph, state.page_files)
+    manifest = state.hook("on_manifest", build_manifest(state.graph, state.page_files))
     target = state.staging / state.config.manifest
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(serialize(manifest))
@@ -267,3 +296,13 @@ def compress(state: BuildState, result: BuildResult) -> None:
 
 def is_image(path: str) -> bool:
     return path.lower().endswith(IMAGE_EXTENSIONS)
+
+
+def post_build(state: BuildState, result: BuildResult) -> BuildResult:
+    """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
+    result = state.hook("on_post_build", result, stats=state.stats)
+    result = replace(result, warnings=tuple(state.log.warnings))
+    if state.config.strict and result.warnings:
+        count = len(result.warnings)
+        raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])
+    return result

@@ -1,0 +1,94 @@
+"""Call a hook on every plugin in order, threading the value through them.
+
+A plugin that raises does not crash bundlewise: the exception becomes a `BuildError` naming the
+plugin, the hook and the plugin's line, raised inside the build's staging block so the output
+folder stays as it was.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from bundlewise.errors import BuildError, BundlewiseError, Message
+from bundlewise.plugins.base import HOOKS, Build
+from bundlewise.plugins.load import LoadedPlugin, _frame_in
+
+T = TypeVar("T")
+
+
+class PluginRunner:
+    """The loaded plugins of one config, in call order."""
+
+    def __init__(self, plugins: Sequence[LoadedPlugin] = ()) -> None:
+        self.plugins = tuple(plugins)
+        self._accepts: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.plugins)
+
+    def has(self, hook: str) -> bool:
+        return any(hook in p.hooks for p in self.plugins)
+
+    def run(self, hook: str, value: T, *, build: Build, **context: Any) -> T:
+        """`value` passed through `hook` of every plugin that has it; `None` keeps the value.
+
+        Errors a plugin reports through `build.error()` fail the build when its hook returns.
+        """
+        assert hook in HOOKS, hook
+        for plugin in self.plugins:
+            function = plugin.hooks.get(hook)
+            if function is None:
+                continue
+            bound = replace(build, plugin=plugin.name)
+            kwargs = self._filter(plugin, hook, function)({"build": bound, **context})
+            before = len(build.log.errors)
+            try:
+                returned = function(value, **kwargs)
+            except BundlewiseError:
+                raise
+            except Exception as exc:
+                raise plugin_failure(plugin, hook, exc) from exc
+            if len(build.log.errors) > before:
+                raise BuildError(build.log.errors[before:])
+            if returned is not None:
+                value = returned
+        return value
+
+    def notify_error(self, error: BundlewiseError, build: Build) -> BundlewiseError:
+        """Run `on_build_error`; returns the error to raise (with any plugin failure added)."""
+        try:
+            self.run("on_build_error", error, build=build)
+        except BundlewiseError as failure:
+            return type(error)([*error.messages, *failure.messages])
+        return error
+
+    def _filter(
+        self, plugin: LoadedPlugin, hook: str, function: Callable[..., Any]
+    ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        """Keep only the keyword arguments `function` declares (all of them for `**kwargs`)."""
+        key = (plugin.name, hook)
+        if key not in self._accepts:
+            params = inspect.signature(function).parameters.values()
+            if any(p.kind is p.VAR_KEYWORD for p in params):
+                self._accepts[key] = lambda kw: kw
+            else:
+                names = {
+                    p.name for p in params if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
+                }
+                self._accepts[key] = lambda kw: {k: v for k, v in kw.items() if k in names}
+        return self._accepts[key]
+
+
+def plugin_failure(plugin: LoadedPlugin, hook: str, exc: BaseException) -> BuildError:
+    """The error shown when a plugin's hook raised: plugin, hook, exception and line."""
+    return BuildError(
+        Message(
+            f"plugin {plugin.name!r} failed in {hook}: {type(exc).__name__}: {exc}",
+            _frame_in(exc, plugin.file),
+            plugin=plugin.name,
+        )
+    )
