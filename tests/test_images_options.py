@@ -53,7 +53,8 @@ def test_every_problem_is_reported_with_file_and_key() -> None:
     texts = [m.text for m in messages]
     assert texts == [
         "bundlewise.toml: [images].colour: unknown key (expected one of avif_effort, breakpoints, "
-        "enabled, formats, max_pixels, min_saving, quality, webp_effort, widths, workers)",
+        "enabled, formats, lossless_passes, max_pixels, min_saving, quality, webp_effort, widths, "
+        "workers)",
         "bundlewise.toml: [images].enabled: expected true or false, got 'yes'",
         "bundlewise.toml: [images].quality.jpeg: expected an integer 1-100, got 'high'",
         "bundlewise.toml: [images].quality.png: unknown format (expected jpeg, webp, avif)",

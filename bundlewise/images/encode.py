@@ -2,7 +2,8 @@
 
 Every call is counted in `STATS` (the cache test asserts that a warm build encodes nothing).
 Where a lossless post-pass beats Pillow's output (mozjpeg's Huffman/scan optimization for JPEG,
-oxipng for PNG) and its package is installed, it runs after Pillow.
+oxipng for PNG), its package is installed and `options.lossless_passes` is on, it runs after
+Pillow (see benchmarks/bench_images.py for what each gains and costs).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import io
 import threading
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bundlewise.images.options import ImageOptions
 
@@ -32,6 +33,8 @@ class EncodeStats:
 
 
 STATS = EncodeStats()
+
+_PRIVATE_INFO = ("comment", "exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "extension")
 
 
 def codec_versions() -> str:
@@ -54,12 +57,9 @@ def encode(im: Image.Image, fmt: str, options: ImageOptions, *, lossless: bool =
     STATS.count()
     out = io.BytesIO()
     if fmt == "jpeg":
-        flat = flatten(im)
-        flat.save(out, "JPEG", quality=options.quality["jpeg"], optimize=True, progressive=True)
-        return _mozjpeg(out.getvalue())
+        return _jpeg(flatten(im), options)
     if fmt == "png":
-        im.save(out, "PNG", optimize=True, **_transparency(im))
-        return _oxipng(out.getvalue())
+        return _png(im, options)
     if fmt == "gif":
         im.save(out, "GIF", optimize=True, **_transparency(im))
         return out.getvalue()
@@ -84,19 +84,26 @@ def encode_animation(im: Image.Image, fmt: str, options: ImageOptions, lossless:
     from PIL import ImageSequence
 
     STATS.count()
-    durations = [frame.info.get("duration", 0) for frame in ImageSequence.Iterator(im)]
+    durations = []
+    for frame in ImageSequence.Iterator(im):
+        frame.load()  # WebP reports a frame's duration only once it is decoded
+        durations.append(frame.info.get("duration", 0))
     im.seek(0)
-    params: dict[str, object] = {"save_all": True, "duration": durations}
+    for key in _PRIVATE_INFO:  # some savers fall back to the source's own metadata
+        im.info.pop(key, None)
+    params: dict[str, Any] = {"save_all": True, "duration": durations, "exif": b"", "xmp": b""}
     if "loop" in im.info:
         params["loop"] = im.info["loop"]
     out = io.BytesIO()
     if fmt == "gif":
-        im.save(out, "GIF", optimize=True, disposal=2, **params)
+        # An empty comment, or Pillow copies each frame's comment into the output.
+        im.save(out, "GIF", optimize=True, disposal=2, comment=b"", **params)
+    elif fmt == "webp":
+        quality, method = options.quality["webp"], options.webp_effort
+        im.save(out, "WEBP", quality=quality, lossless=lossless, method=method, **params)
     else:
-        quality = options.quality["webp"]
-        im.save(
-            out, "WEBP", quality=quality, lossless=lossless, method=options.webp_effort, **params
-        )
+        quality, speed = options.quality["avif"], 9 - options.avif_effort
+        im.save(out, "AVIF", quality=quality, speed=speed, icc_profile=b"", **params)
     return out.getvalue()
 
 
@@ -144,9 +151,36 @@ def _transparency(im: Image.Image) -> dict[str, object]:
     return {"transparency": im.info["transparency"]} if "transparency" in im.info else {}
 
 
-def _mozjpeg(data: bytes) -> bytes:
-    """mozjpeg's lossless re-optimization (about 1-2% smaller); the input when not installed."""
-    return mozjpeg_lossless(data) or data
+def _jpeg(im: Image.Image, options: ImageOptions) -> bytes:
+    out = io.BytesIO()
+    quality = options.quality["jpeg"]
+    if options.lossless_passes and _has_module("mozjpeg_lossless_optimization"):
+        # mozjpeg rewrites the entropy coding (progressive, optimized scans) without touching
+        # the DCT data, so Pillow's own progressive/optimize work would be thrown away.
+        im.save(out, "JPEG", quality=quality)
+        stripped = mozjpeg_lossless(out.getvalue())
+        assert stripped is not None
+        return stripped
+    im.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _png(im: Image.Image, options: ImageOptions) -> bytes:
+    out = io.BytesIO()
+    if options.lossless_passes and _has_module("oxipng"):
+        import oxipng
+
+        # oxipng re-deflates every IDAT itself: hand it stored (uncompressed) data, it is faster.
+        im.save(out, "PNG", compress_level=0, **_transparency(im))
+        return bytes(oxipng.optimize_from_memory(out.getvalue(), level=1))
+    im.save(out, "PNG", optimize=True, **_transparency(im))
+    return out.getvalue()
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
 
 
 def mozjpeg_lossless(data: bytes) -> bytes | None:
@@ -156,12 +190,3 @@ def mozjpeg_lossless(data: bytes) -> bytes | None:
     except ImportError:
         return None
     return bytes(mozjpeg_lossless_optimization.optimize(data))
-
-
-def _oxipng(data: bytes) -> bytes:
-    """oxipng's lossless PNG optimization (bit depth and colour type reduction, better filters)."""
-    try:
-        import oxipng
-    except ImportError:
-        return data
-    return bytes(oxipng.optimize_from_memory(data))

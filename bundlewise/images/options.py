@@ -35,6 +35,9 @@ class ImageOptions:
     avif_effort: int = 4
     # WebP effort 0-6 (libwebp "method").
     webp_effort: int = 4
+    # Lossless post-passes (mozjpeg for JPEG, oxipng for PNG) when installed: 1-2% smaller
+    # JPEGs, up to half the size for flat-colour PNGs, at 2-4x the JPEG/PNG encode time.
+    lossless_passes: bool = True
     # A modern variant is kept only when it is at least this fraction smaller than the fallback.
     min_saving: float = 0.05
     # Decoding refuses any image (or animation frame) with more pixels than this.
@@ -48,7 +51,8 @@ class ImageOptions:
         return (
             f"q[{q}] formats{list(self.formats)} widths{list(self.widths)} "
             f"avif_effort={self.avif_effort} webp_effort={self.webp_effort} "
-            f"min_saving={self.min_saving!r} max_pixels={self.max_pixels}"
+            f"min_saving={self.min_saving!r} max_pixels={self.max_pixels} "
+            f"lossless_passes={self.lossless_passes}"
         )
 
     @classmethod
@@ -62,8 +66,9 @@ class ImageOptions:
             if key not in known:
                 checker.fail(key, f"unknown key (expected one of {', '.join(sorted(known))})")
         changes: dict[str, Any] = {}
-        if "enabled" in data:
-            changes["enabled"] = checker.boolean("enabled", data["enabled"])
+        for key in ("enabled", "lossless_passes"):
+            if key in data:
+                changes[key] = checker.boolean(key, data[key])
         if "quality" in data:
             changes["quality"] = checker.quality(data["quality"])
         if "formats" in data:
