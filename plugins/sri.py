@@ -37,7 +37,7 @@ LINK_RELS = {"stylesheet", "modulepreload"}
 
 
 @dataclass(frozen=True)
-class Options:
+class SriOptions:
     algorithm: str = "sha384"
     crossorigin: str = "anonymous"
     manifest: bool = True
@@ -46,11 +46,11 @@ class Options:
 class SubresourceIntegrity(Plugin):
     # Last, so that the hashes cover what other plugins made of the pages and files.
     order = "post"
-    Options = Options
-    options: Options
+    Options = SriOptions
+    options: SriOptions
 
     def __init__(self, name: str = "", options: Any = None) -> None:
-        super().__init__(name, options or Options())
+        super().__init__(name, options or SriOptions())
         self._digests: dict[Path, str] = {}
 
     def on_config(self, config: Config, *, build: Build) -> None:
