@@ -33,9 +33,12 @@ class PageEditor:
     edits: list[Edit] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     """Human-readable summary of what was changed (shown with `-v`, read by the report)."""
+    values: dict[tuple[int, str], str] = field(default_factory=dict)
+    """(tag start, attribute) → value given by `set_attr`, for features that run later."""
 
     def set_attr(self, tag: Tag, name: str, value: str, *, note: str = "") -> None:
         """Set `name=value` on `tag`, replacing the value in place when the attribute exists."""
+        self.values[(tag.start, name)] = value
         attr = tag.attr(name)
         if attr is not None and attr.value is not None:
             quote = attr.quote
@@ -49,6 +52,10 @@ class PageEditor:
             self.add_attr(tag, f'{name}="{escape_attr(value)}"')
         if note:
             self.changes.append(note)
+
+    def value(self, tag: Tag, name: str) -> str | None:
+        """The value `name` will have once edits are applied (if set through `set_attr`)."""
+        return self.values.get((tag.start, name), tag.get(name))
 
     def add_attr(self, tag: Tag, raw: str) -> None:
         """Append a raw attribute (already escaped) just before the end of the start tag."""
@@ -67,6 +74,12 @@ class PageEditor:
         newline = "\r\n" if "\r\n" in self.text[: tag.start] else "\n"
         text = markup.replace("\n", newline + indent) + newline + indent
         self.edits.append(Edit(tag.start, tag.start, text, order=len(self.edits)))
+        if note:
+            self.changes.append(note)
+
+    def insert_at(self, offset: int, markup: str, *, note: str = "") -> None:
+        """Insert markup at `offset` exactly as given (no line breaks added)."""
+        self.edits.append(Edit(offset, offset, markup, order=len(self.edits)))
         if note:
             self.changes.append(note)
 

@@ -23,6 +23,9 @@ _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*")
 
 # Elements whose content is never rendered as markup.
 _INERT = ("template", "noscript")
+# Elements whose content browsers read as text up to their end tag (html.parser itself only knows
+# <script> and <style>): an `<img>` written inside a <textarea> or <title> is text, not an image.
+_RAW_TEXT = ("textarea", "title", "xmp", "iframe", "noembed", "noframes")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Tag:
     """`template` or `noscript` when inside one (content that is not rendered at load)."""
     index: int
     """Position among all start tags of the page, in document order."""
+    picture: int | None = None
+    """Index of the `<picture>` this tag is inside (its `<source>`s and `<img>`), if any."""
 
     def get(self, name: str) -> str | None:
         attr = self.attr(name)
@@ -74,6 +79,7 @@ class _Scanner(HTMLParser):
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]  # as html.parser counts
         self.tags: list[Tag] = []
         self.inert_stack: list[str] = []
+        self.picture_stack: list[int] = []
 
     def abs_offset(self) -> int:
         line, col = self.getpos()
@@ -81,14 +87,20 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
         self._add(tag, self_closing=False)
-        if tag in _INERT:
+        if tag in _RAW_TEXT:
+            self.set_cdata_mode(tag)
+        elif tag in _INERT:
             self.inert_stack.append(tag)
+        elif tag == "picture":
+            self.picture_stack.append(self.tags[-1].index)
 
     def handle_startendtag(self, tag: str, attrs: object) -> None:
         self._add(tag, self_closing=True)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.inert_stack:
+        if tag == "picture" and self.picture_stack:
+            self.picture_stack.pop()
+        elif tag in self.inert_stack:
             while self.inert_stack and self.inert_stack.pop() != tag:
                 pass
 
@@ -106,6 +118,7 @@ class _Scanner(HTMLParser):
                 self_closing=self_closing,
                 inert=self.inert_stack[-1] if self.inert_stack else None,
                 index=len(self.tags),
+                picture=self.picture_stack[-1] if self.picture_stack else None,
             )
         )
 
