@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from bundlewise.result import BuildResult
 
 _COL = 11  # "1234.56 kB" and a space
+_MARK = 20  # room kept at the right for "  ✗ over budget" (rows are then exactly `width` long)
 _MAX_CHANGES = 10
 
 
@@ -30,13 +32,13 @@ def render_table(
     """
     verdict = verdict_of(stats)
     paint = _painter(color)
-    name_w = max(20, width - 3 * _COL - 8)
+    name_w = max(20, width - 3 * _COL - _MARK)
     lines = _files(stats, verdict, name_w, paint)
     lines += ["", *_pages(stats, verdict, name_w, paint)]
     lines += ["", *_totals(stats, name_w, paint)]
     if verdict.has_baseline:
         lines += ["", *_changes(verdict, name_w, paint)]
-    lines += ["", *_verdict(verdict, paint)]
+    lines += ["", *_verdict(verdict, paint, width)]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -130,8 +132,21 @@ def _changes(verdict: BudgetResult, w: int, paint: Paint) -> list[str]:
     return lines
 
 
-def _verdict(verdict: BudgetResult, paint: Paint) -> list[str]:
+def _verdict(verdict: BudgetResult, paint: Paint, width: int) -> list[str]:
+    def wrap(text: str, first: str) -> list[str]:
+        # File names are never split: a long one overflows rather than becoming two wrong names.
+        return textwrap.wrap(
+            printable(text),
+            width,
+            initial_indent=first,
+            subsequent_indent="    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
     lines = [paint(verdict_line(verdict), "good" if verdict.ok else "bad")]
-    lines += [paint(f"  ✗ {printable(r.describe())}", "bad") for r in verdict.failed]
-    lines += [paint(f"  note: {printable(n)}", "dim") for n in verdict.notes]
+    for row in verdict.failed:
+        lines += [paint(line, "bad") for line in wrap(row.describe(), "  ✗ ")]
+    for note in verdict.notes:
+        lines += [paint(line, "dim") for line in wrap(note, "  note: ")]
     return lines
