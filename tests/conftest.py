@@ -86,11 +86,28 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-@pytest.fixture
-def sample_app(tmp_path: Path) -> Path:
-    """A private copy of the sample app."""
-    target = tmp_path / "sample_app"
+def copy_sample_app(target: Path) -> Path:
     shutil.copytree(SAMPLE_APP, target, ignore=shutil.ignore_patterns("dist", ".bundlewise-cache"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def warm_image_cache(tmp_path_factory: pytest.TempPathFactory, esbuild_path: Path) -> Path:
+    """The sample app's image cache, filled once, so each test does not re-encode every photo."""
+    app = copy_sample_app(tmp_path_factory.mktemp("warm") / "sample_app")
+    environ = {**os.environ, "BUNDLEWISE_ESBUILD": str(esbuild_path)}
+    subprocess.run(
+        [sys.executable, "-m", "bundlewise", "-q", "build", str(app), "--no-compress"],
+        env=environ, check=True, timeout=600,
+    )  # fmt: skip
+    return app / ".bundlewise-cache"
+
+
+@pytest.fixture
+def sample_app(tmp_path: Path, warm_image_cache: Path) -> Path:
+    """A private copy of the sample app, with a warm image cache."""
+    target = copy_sample_app(tmp_path / "sample_app")
+    shutil.copytree(warm_image_cache, target / ".bundlewise-cache")
     return target
 
 
