@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -76,6 +77,11 @@ def cli(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> Non
       bundlewise report --markdown     size report of the last build, for CI
     """
     ctx.obj = Console(color=use_color(color), verbosity=verbose - quiet)
+    # Notices from deep inside (e.g. "installing esbuild ...") go through logging to stderr.
+    logger = logging.getLogger("bundlewise")
+    if not logger.handlers:
+        logger.addHandler(logging.StreamHandler(sys.stderr))
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
 def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> Any:

@@ -50,6 +50,8 @@ class Config:
     manifest: str = ".vite/manifest.json"
     target: str = "es2020"
     minify: bool = True
+    hash_names: bool = True
+    """Content hashes in entry and asset names (off in the watcher's dev builds)."""
     sourcemap: bool = True
     define: Mapping[str, str] = field(default_factory=dict)
     external: tuple[str, ...] = ()

@@ -56,9 +56,15 @@ class Message:
         if loc is not None and loc.line and loc.line_text:
             gutter = f"{loc.line} │ "
             lines.append(f"  {gutter}{loc.line_text}")
-            lines.append("  " + " " * (len(gutter) + loc.column) + "^")
+            lines.append("  " + " " * len(gutter) + _caret_indent(loc.line_text, loc.column) + "^")
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
+
+
+def _caret_indent(line_text: str, column: int) -> str:
+    """Blanks that put a caret under byte `column` of `line_text`, tabs kept so widths match."""
+    prefix = line_text.encode()[:column].decode(errors="ignore")
+    return "".join("\t" if c == "\t" else " " for c in prefix)
 
 
 class BundlewiseError(click.ClickException):
