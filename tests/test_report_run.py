@@ -92,7 +92,7 @@ def test_relative_limit_fails_against_a_baseline_matched_by_manifest_key(
         ),
     )
     assert run_report(current)[1] == EXIT_OK  # no baseline: growth is not checked
-    text, code = run_report(current, baseline_path=passing)
+    text, code = run_report(current, baseline_path=passing, width=200)
     assert code == EXIT_BUDGET_EXCEEDED
     assert (
         "✗ about/index.html: growth of initial JS+CSS (gzip, max +1.00 kB) is 14.69 kB (was 12.19 kB), "
@@ -127,7 +127,7 @@ def test_a_bytes_increase_limit_and_shared_chunks_without_keys(
             *build_result(files, inputs, pages), budget=budget({"max_increase": "+1 kB"}), env={}
         ),
     )
-    text, code = run_report(current, baseline_path=passing)
+    text, code = run_report(current, baseline_path=passing, width=200)
     assert code == EXIT_OK
     assert "no size changes" in text
 
