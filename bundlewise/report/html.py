@@ -32,6 +32,7 @@ def render_html(stats: Mapping[str, Any], result: BuildResult | None = None) -> 
         groups=file_groups(stats, verdict),
         hidden=hidden(stats),
         total=stats["totals"]["all"],
+        sizes={p: e[verdict.measure] for p, e in stats["files"].items()},
         version=stats.get("version", ""),
         generated=stats.get("generated"),
         data={"tree": treemap_tree(stats), "measure": verdict.measure},

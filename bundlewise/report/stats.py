@@ -204,6 +204,10 @@ def write_stats(path: str | Path, stats: Mapping[str, Any]) -> None:
         raise
 
 
+def _complete(data: dict[str, Any]) -> bool:
+    return all(isinstance(data.get(k), dict) for k in ("files", "pages", "totals", "budget"))
+
+
 def load_stats(path: str | Path) -> dict[str, Any]:
     """Read a stats file written by `write_stats`; a clear error when it is missing or unusable."""
     path = Path(path)

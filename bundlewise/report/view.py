@@ -38,6 +38,8 @@ class PageRow:
     limit: int | None
     lazy: int
     """Lazy chunks, in the budget's measure."""
+    initial_files: tuple[str, ...] = ()
+    lazy_files: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -69,6 +71,8 @@ def page_rows(stats: Mapping[str, Any], verdict: BudgetResult) -> list[PageRow]:
             actual=page["initial_js_css"][m],
             limit=limits.get(source),
             lazy=page["lazy"][m],
+            initial_files=tuple(page["initial"]["files"]),
+            lazy_files=tuple(page["lazy"]["files"]),
         )
         for source, page in sorted(stats["pages"].items())
     ]
