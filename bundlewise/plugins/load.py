@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import inspect
+import linecache
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -163,7 +164,7 @@ def _import_file(path: Path, spec: str, where: str, problems: list[Message]) -> 
         problems.append(
             Message(
                 f"plugin {spec!r} failed to import: {type(exc).__name__}: {exc}",
-                _frame_in(exc, str(path)) or Location(str(path)),
+                frame_in(exc, str(path)) or Location(str(path)),
             )
         )
         sys.modules.pop(module_name, None)
@@ -236,14 +237,16 @@ def _at(where: str, key: str = "") -> Location:
     return Location(f"{where}: {key}" if key else where)
 
 
-def _frame_in(exc: BaseException, file: str | None) -> Location | None:
+def frame_in(exc: BaseException, file: str | None) -> Location | None:
     """The innermost line of `file` in the traceback of `exc` (where the plugin failed)."""
     if file is None:
         return None
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == file:
-            found = Location(file, frame.lineno or 0, 0, (frame.line or "").strip())
+        if frame.filename == file and frame.lineno:
+            line = linecache.getline(file, frame.lineno).rstrip("\r\n")
+            indent = len(line) - len(line.lstrip())
+            found = Location(file, frame.lineno, indent, line)
     return found
 
 

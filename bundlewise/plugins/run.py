@@ -10,11 +10,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from bundlewise.errors import BuildError, BundlewiseError, Message
 from bundlewise.plugins.base import HOOKS, Build
-from bundlewise.plugins.load import LoadedPlugin, _frame_in
+from bundlewise.plugins.load import LoadedPlugin, frame_in
 
 T = TypeVar("T")
 
@@ -55,6 +56,7 @@ class PluginRunner:
             if len(build.log.errors) > before:
                 raise BuildError(build.log.errors[before:])
             if returned is not None:
+                check_returned(plugin, hook, returned)
                 value = returned
         return value
 
@@ -83,12 +85,48 @@ class PluginRunner:
         return self._accepts[key]
 
 
+def check_returned(plugin: LoadedPlugin, hook: str, value: Any) -> None:
+    """A hook's return value must be what the next step reads: fail here, naming the plugin."""
+    expected = _return_types()[hook]
+    problem = None
+    if not isinstance(value, expected):
+        problem = f"returned {type(value).__name__}, expected {expected.__name__} or None"
+    elif isinstance(value, list) and not all(isinstance(a, str | Path) for a in value):
+        problem = "returned a list that holds something else than strings or paths"
+    elif isinstance(value, dict) and not all(
+        isinstance(e, dict) and isinstance(e.get("file"), str) for e in value.values()
+    ):
+        problem = "returned a manifest entry without a 'file' string"
+    if problem:
+        raise BuildError(
+            Message(f"plugin {plugin.name!r}: {hook} {problem}")
+        )
+
+
+def _return_types() -> dict[str, type]:
+    from bundlewise.config import Config
+    from bundlewise.graph import BuildGraph
+    from bundlewise.images import OptimizedImage
+    from bundlewise.result import BuildResult
+
+    return {
+        "on_config": Config,
+        "on_esbuild_args": list,
+        "on_graph": BuildGraph,
+        "on_image": OptimizedImage,
+        "on_html": str,
+        "on_manifest": dict,
+        "on_post_build": BuildResult,
+        "on_build_error": object,
+        "on_watch_event": list,
+    }
+
+
 def plugin_failure(plugin: LoadedPlugin, hook: str, exc: BaseException) -> BuildError:
     """The error shown when a plugin's hook raised: plugin, hook, exception and line."""
     return BuildError(
         Message(
             f"plugin {plugin.name!r} failed in {hook}: {type(exc).__name__}: {exc}",
-            _frame_in(exc, plugin.file),
-            plugin=plugin.name,
+            frame_in(exc, plugin.file),
         )
     )

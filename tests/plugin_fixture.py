@@ -1,0 +1,55 @@
+"""Helpers for the plugin tests: hooks files, the installed test package, output snapshots."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+import tomllib
+from pathlib import Path
+
+PLUGIN_PKG = Path(__file__).resolve().parent / "plugin_pkg"
+
+
+def install_test_plugin(site: Path) -> Path:
+    """Install `tests/plugin_pkg` into `site` (a folder to put on PYTHONPATH) and return it.
+
+    Written as a plain `.dist-info` next to the package, which is all `importlib.metadata` reads
+    to find entry points: no build backend, no network, the same on a clean clone as here.
+    """
+    project = tomllib.loads((PLUGIN_PKG / "pyproject.toml").read_text())["project"]
+    shutil.copytree(PLUGIN_PKG / "bundlewise_test_plugin", site / "bundlewise_test_plugin")
+    info = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n"
+    )
+    lines = []
+    for group, points in project["entry-points"].items():
+        lines.append(f"[{group}]")
+        lines.extend(f"{name} = {target}" for name, target in points.items())
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    return site
+
+
+def write_plugin(app: Path, name: str, source: str) -> str:
+    """Write `plugins/NAME.py` into the app; returns its path as the config names it."""
+    path = app / "plugins" / f"{name}.py"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return f"plugins/{name}.py"
+
+
+def write_config(app: Path, plugins: list[str], extra: str = "") -> None:
+    """A config without image optimization (fast), with `plugins` and any extra TOML."""
+    listed = ", ".join(f'"{p}"' for p in plugins)
+    text = f"plugins = [{listed}]\n{textwrap.dedent(extra)}\n[images]\nenabled = false\n"
+    (app / "bundlewise.toml").write_text(text, encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of `folder` with its bytes (to compare a folder before and after)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
