@@ -26,15 +26,18 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     from bundlewise.esbuild import entry_arg
 
     rel_out = os.path.relpath(outdir, config.root)
+    # Chunks always carry a hash: they are all called "chunk". Entries and assets drop it in dev
+    # builds, so that a backend keeps valid URLs while the watcher rebuilds.
+    named = "[dir]/[name]-[hash]" if config.hash_names else "[dir]/[name]"
     args = [
         "--bundle",
         "--splitting",
         "--format=esm",
         f"--outdir={rel_out}",
         "--outbase=.",
-        "--entry-names=[dir]/[name]-[hash]",
+        f"--entry-names={named}",
         "--chunk-names=[name]-[hash]",
-        "--asset-names=[dir]/[name]-[hash]",
+        f"--asset-names={named}",
         f"--metafile={os.path.join(rel_out, METAFILE)}",
         f"--target={config.target}",
         '--define:process.env.NODE_ENV="production"',

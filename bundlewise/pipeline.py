@@ -230,7 +230,9 @@ def copy_page_assets(state: BuildState) -> None:
             if ref.kind in ("script", "style") or ref.source in state.page_files:
                 continue
             data = (config.root / ref.source).read_bytes()
-            out = hashed_name(f"{config.assets_dir}/{ref.source}", data)
+            out = f"{config.assets_dir}/{ref.source}"
+            if config.hash_names:
+                out = hashed_name(out, data)
             target = state.staging / out
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
