@@ -4,8 +4,9 @@ Usage: python benchmarks/bench_images.py [--width 480] [--repeat 3] [--markdown]
 
 Each row runs one job over every photo, one image at a time, in both tools: decode the source
 bytes, convert to sRGB, (resize), encode. Settings match: JPEG q80 progressive with optimized
-Huffman tables and 4:2:0 chroma, WebP q80 effort 4, AVIF q50 effort 4, PNG zlib level 9, Lanczos
-resizing. Times exclude start-up (Python imports, Node's module load) and are the best of
+Huffman tables and 4:2:0 chroma, WebP q80 effort 4, AVIF q50 effort 4 (plus a row with
+bundlewise's default effort 3 against sharp's default 4), PNG zlib level 9, Lanczos resizing.
+The "Pillow alone" rows turn off the lossless post-passes (mozjpeg, oxipng) to show their gain. Times exclude start-up (Python imports, Node's module load) and are the best of
 `--repeat` runs (AVIF runs once: it is slow). Both tools run in this same invocation, so the
 ratios compare like with like.
 
@@ -22,8 +23,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 from PIL import Image
 
-from bundlewise.images import ImageOptions
+from bundlewise.cache import Cache
+from bundlewise.images import ImageJob, ImageOptions, optimize_images
 from bundlewise.images.decode import decode
 from bundlewise.images.encode import encode, flatten, resize
 from bundlewise.images.formats import sniff
@@ -82,6 +86,12 @@ class Job:
     format: str
     width: int = 0  # 0: full size
     only: str = ""  # restrict to sources of this format ("png": PNG is lossless re-encoding)
+    avif_effort: int = 4  # bundlewise's; sharp always runs at its default, 4
+    lossless_passes: bool = True
+
+    @property
+    def sharp_key(self) -> tuple[str, int, str]:
+        return (self.format, self.width, self.only)
 
 
 @dataclass(frozen=True)
@@ -98,24 +108,21 @@ def install_sharp() -> None:
     (SHARP / "bench.mjs").write_text(SHARP_SCRIPT)
 
 
-def run_sharp(files: dict[str, list[Path]], jobs: list[Job], repeat: int) -> dict[str, Run]:
-    results: dict[str, Run] = {}
-    for job in jobs:
-        payload = {
-            "files": [str(p) for p in files[job.only or "all"]],
-            "jobs": [{"name": job.name, "format": job.format, "width": job.width}],
-            "repeat": repeat,
-        }
-        proc = subprocess.run(
-            ["node", str(SHARP / "bench.mjs")],
-            input=json.dumps(payload),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        data = json.loads(proc.stdout)[job.name]
-        results[job.name] = Run(data["seconds"], [_b64(o) for o in data["outputs"]])
-    return results
+def run_sharp(files: list[Path], job: Job, repeat: int) -> Run:
+    payload = {
+        "files": [str(p) for p in files],
+        "jobs": [{"name": job.name, "format": job.format, "width": job.width}],
+        "repeat": repeat,
+    }
+    proc = subprocess.run(
+        ["node", str(SHARP / "bench.mjs")],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(proc.stdout)[job.name]
+    return Run(data["seconds"], [_b64(o) for o in data["outputs"]])
 
 
 def _b64(text: str) -> bytes:
@@ -199,26 +206,24 @@ def main() -> None:
     files = {"all": paths, "png": [p for p in paths if p.suffix == ".png"]}
     jobs = [
         Job("JPEG q80", "jpeg"),
+        Job("JPEG q80, Pillow alone (no mozjpeg pass)", "jpeg", lossless_passes=False),
         Job("WebP q80", "webp"),
-        Job("AVIF q50", "avif"),
+        Job("AVIF q50, effort 4 in both", "avif"),
+        Job("AVIF q50, bundlewise default effort 3 (sharp 4)", "avif", avif_effort=3),
         Job(f"JPEG q80, {args.width} px wide", "jpeg", args.width),
-        Job("PNG (lossless, PNG sources)", "png", only="png"),
+        Job("PNG (lossless; PNG sources)", "png", only="png"),
+        Job("PNG, Pillow alone (no oxipng pass)", "png", only="png", lossless_passes=False),
     ]
-    sharp = run_sharp(files, jobs, args.repeat)
+    sharp: dict[tuple[str, int, str], Run] = {}
     rows = []
-    for job in jobs:
+    for job in jobs:  # each job runs in both tools back to back, so load changes hit both
         sources = [p.read_bytes() for p in files[job.only or "all"]]
         repeat = 1 if job.format == "avif" else args.repeat
-        ours = run_python(bundlewise_encoder(job), sources, repeat)
-        theirs = sharp[job.name]
-        rows.append(row(job.name, ours, theirs, sources, job.width))
-        if job.format in ("jpeg", "png") and not job.width:
-            plain_options = replace(OPTIONS, lossless_passes=False)
-            plain = run_python(bundlewise_encoder(job, plain_options), sources, repeat)
-            name = (
-                f"{job.name}: Pillow alone (no {'mozjpeg' if job.format == 'jpeg' else 'oxipng'})"
-            )
-            rows.append(row(name, plain, theirs, sources, job.width))
+        if job.sharp_key not in sharp:
+            sharp[job.sharp_key] = run_sharp(files[job.only or "all"], job, args.repeat)
+        options = replace(OPTIONS, avif_effort=job.avif_effort, lossless_passes=job.lossless_passes)
+        ours = run_python(bundlewise_encoder(job, options), sources, repeat)
+        rows.append(row(job.name, ours, sharp[job.sharp_key], sources, job.width))
     print(f"{len(paths)} photos from {PHOTOS}; one image at a time; best of {args.repeat} runs\n")
     print(
         "| job | bundlewise bytes | sharp bytes | bytes ratio | bundlewise s | sharp s | time ratio | SSIM bundlewise | SSIM sharp |"
@@ -226,6 +231,25 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for line in rows:
         print(line)
+    print_pipeline(paths)
+
+
+def print_pipeline(paths: list[Path]) -> None:
+    """The whole stage as a build runs it: every format and width, thread pool, then warm cache."""
+    jobs = [ImageJob(p.name, p.read_bytes()) for p in paths]
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        cold = optimize_images(jobs, OPTIONS, Cache(Path(tmp)))
+        cold_s = time.perf_counter() - start
+        start = time.perf_counter()
+        optimize_images(jobs, OPTIONS, Cache(Path(tmp)))
+        warm_s = time.perf_counter() - start
+    files = sum(1 + len(image.variants) for image in cold.values())
+    print(
+        f"\nWhole stage with default options ({', '.join(OPTIONS.formats)}, widths "
+        f"{list(OPTIONS.widths)}), {os.cpu_count()} cores: {files} files in {cold_s:.2f} s; "
+        f"second run from the cache {warm_s:.3f} s ({cold_s / warm_s:.0f}× faster)."
+    )
 
 
 def row(name: str, ours: Run, theirs: Run, sources: list[bytes], width: int) -> str:

@@ -54,6 +54,13 @@ def test_a_tiny_file_declaring_a_huge_canvas_is_refused() -> None:
     assert text.startswith("img/bomb.png: error: refused as a decompression bomb")
 
 
+def test_just_over_the_default_limit_gets_our_message_not_a_pillow_warning() -> None:
+    assert error_for("big.png", tiny_png_declaring(10_000, 9_000)) == (
+        "big.png: error: refused as a decompression bomb: 10000×9000 = 90,000,000 pixels, "
+        "over the limit of 89,478,485 ([images].max_pixels)"
+    )
+
+
 def test_the_pixel_limit_is_configurable_but_always_on() -> None:
     data = tiny_png_declaring(200, 200)
     assert error_for("b.png", data, ImageOptions(max_pixels=10_000)) == (

@@ -112,3 +112,11 @@ def test_progress_shows_on_a_terminal_but_not_in_ci(monkeypatch: pytest.MonkeyPa
     with progress_module.Progress(2, enabled=False, stream=off) as bar:
         bar.advance("a.png")
     assert off.getvalue() == ""
+
+
+def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    result = optimize_images(jobs()[:1], OPTIONS, Cache(blocker))
+    (warning,) = result["img/rocket.jpg"].warnings
+    assert warning.format().startswith("img/rocket.jpg: warning: image cache not written (")

@@ -32,7 +32,8 @@ class ImageOptions:
     # Widths of the downscaled variants; only those narrower than the image are made.
     widths: tuple[int, ...] = (480, 960, 1440)
     # AVIF effort 0 (fastest) to 9 (smallest), as sharp counts it; encoder speed = 9 - effort.
-    avif_effort: int = 4
+    # 3 rather than sharp's 4: on the sample photos 4-6x faster for 1-10% more bytes.
+    avif_effort: int = 3
     # WebP effort 0-6 (libwebp "method").
     webp_effort: int = 4
     # Lossless post-passes (mozjpeg for JPEG, oxipng for PNG) when installed: 1-2% smaller

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 
 from bundlewise.cache import Cache, cache_key
 from bundlewise.errors import BuildError, Location, Message
@@ -56,11 +57,20 @@ def optimize_images(
             if isinstance(outcome, Message):
                 errors.append(outcome)
                 continue
-            results[job.rel] = outcome
-            cache.put(NAMESPACE, key, to_payload(outcome))
+            results[job.rel] = _store(cache, key, outcome)
     if errors:
         raise BuildError(sorted(errors, key=lambda m: m.location.file if m.location else ""))
     return {job.rel: results[job.rel] for job in jobs}
+
+
+def _store(cache: Cache, key: str, image: OptimizedImage) -> OptimizedImage:
+    """Write the entry; a cache that cannot be written (full disk, read-only) costs speed only."""
+    try:
+        cache.put(NAMESPACE, key, to_payload(image))
+    except OSError as exc:
+        note = Message(f"image cache not written ({exc})", Location(image.rel), "warning")
+        return replace(image, warnings=(*image.warnings, note))
+    return image
 
 
 def _from_cache(cache: Cache, key: str, rel: str) -> OptimizedImage | None:
