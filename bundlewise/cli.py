@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -162,20 +163,38 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
         console.message(warning)
-    if config.strict and result.warnings:
-        raise BundlewiseError(f"{len(result.warnings)} warning(s) with --strict")
-    _print_summary(console, result, elapsed, as_json)
+    for page in result.pages if console.verbosity > 0 else ():
+        _print_page_changes(console, result, page.source)
+    sys.exit(_report_after_build(console, result, elapsed, as_json, fail_on_budget))
 
 
-def _print_summary(console: Console, result: Any, elapsed: float, as_json: bool) -> None:
+def _report_after_build(
+    console: Console, result: Any, elapsed: float, as_json: bool, fail_on_budget: bool
+) -> int:
+    """The size table (stderr, or the stats as JSON on stdout), CI annotations, the exit code."""
+    from bundlewise.report import exit_code, github_output, render_table
+
+    stats = result.stats
     if as_json:
-        summary = {
-            "out_dir": str(result.out_dir),
-            "pages": [p.source for p in result.pages],
-            "files": [{"path": f.path, "kind": f.kind, "size": f.size} for f in result.files],
-            "warnings": [w.format() for w in result.warnings],
-        }
-        click.echo(json.dumps(summary, indent=2))
+        from bundlewise.report.stats import dumps_stats
+
+        click.echo(dumps_stats(stats))
+    elif console.verbosity >= 0:
+        width = shutil.get_terminal_size((100, 24)).columns
+        click.echo(render_table(stats, result, console.color, width), err=True)
+    for line in github_output(stats, result, os.environ):
+        click.echo(line)
+    _print_summary(console, result, elapsed)
+    return exit_code(stats, fail_on_budget=fail_on_budget)
+
+
+def _print_page_changes(console: Console, result: Any, source: str) -> None:
+    changes = result.stats.get("pages", {}).get(source, {}).get("changes", [])
+    for change in changes:
+        console.debug(f"  {source}: {change}")
+
+
+def _print_summary(console: Console, result: Any, elapsed: float) -> None:
     total = sum(f.size for f in result.files if f.kind != "map")
     rel = os.path.relpath(result.out_dir)
     console.info(
@@ -183,6 +202,71 @@ def _print_summary(console: Console, result: Any, elapsed: float, as_json: bool)
         + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
         f"into {rel} in {elapsed:.2f}s"
     )
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Config file (its [budget] applies instead of the one recorded at build time).",
+)
+@click.option(
+    "--stats",
+    "stats_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Stats file to read (default: OUT_DIR/bundlewise-stats.json).",
+)
+@click.option("--json", "fmt", flag_value="json", help="Print the stats as JSON.")
+@click.option(
+    "--markdown", "fmt", flag_value="markdown", help="Print a Markdown report (for PR comments)."
+)
+@click.option("--table", "fmt", flag_value="table", default=True, help="Print the table (default).")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a self-contained HTML report with a treemap.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Stats of an earlier build (e.g. the main branch) to compare with.",
+)
+@click.option(
+    "--fail-on-budget/--no-fail-on-budget", default=True, help="Exit 3 when a budget is exceeded."
+)
+@click.pass_obj
+def report(console: Console, app: Path, config_path: Path | None, stats_path: Path | None, fmt: str,
+           html_path: Path | None, baseline_path: Path | None, fail_on_budget: bool) -> None:  # fmt: skip
+    """Report the sizes of the last build of APP, without building.
+
+    \b
+    Examples:
+      bundlewise report                               the table
+      bundlewise report --markdown > report.md        for a PR comment
+      bundlewise report --baseline main-stats.json    what grew since main
+      bundlewise report --html report.html            treemap of what is in each chunk
+    """
+    from bundlewise.report import run_report
+    from bundlewise.result import STATS_FILE
+
+    config = _load_config(app, config_path, {})
+    text, code = run_report(
+        stats_path or config.out_dir / STATS_FILE,
+        fmt=fmt,  # type: ignore[arg-type]
+        baseline_path=baseline_path,
+        html_path=html_path,
+        color=console.color and fmt == "table",
+        width=shutil.get_terminal_size((100, 24)).columns,
+        fail_on_budget=fail_on_budget,
+        budget=config.budget,
+    )
+    click.echo(text)
+    sys.exit(code)
 
 
 @cli.group(context_settings=CONTEXT_SETTINGS)

@@ -102,7 +102,8 @@ def run_steps(config: Config, plugins: PluginRunner) -> BuildResult:
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
-        compress(state, result)
+        sizes = compress(state, result)
+        result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
     return result
@@ -290,10 +291,22 @@ def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
     )
 
 
-def compress(state: BuildState, result: BuildResult) -> None:
+def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
+    """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
     from bundlewise import compress_step
 
-    compress_step.run(state, result)
+    return compress_step.run(state, result)
+
+
+def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
+    """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
+    from bundlewise.report import BudgetConfig, compute_stats
+    from bundlewise.report.stats import write_stats as write_stats_file
+
+    budget = state.config.budget or BudgetConfig()
+    state.stats = compute_stats(result, sizes, budget=budget)
+    write_stats_file(state.staging / STATS_FILE, state.stats)
+    return replace(result, stats=state.stats)
 
 
 def is_image(path: str) -> bool:

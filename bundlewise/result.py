@@ -65,7 +65,8 @@ class BuildResult:
     files: tuple[OutputFile, ...]
     manifest: Mapping[str, Any]
     warnings: tuple[Message, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
 
 
 def file_kind(path: str) -> FileKind:
