@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import tomllib
 from pathlib import Path
@@ -53,3 +56,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def build_sample(folder: Path, esbuild: Path, config: str) -> subprocess.CompletedProcess[str]:
+    """Copy the sample app into `folder`, write `config` as its bundlewise.toml, build it."""
+    sample = Path(__file__).resolve().parents[1] / "sample_app"
+    shutil.copytree(sample, folder, ignore=shutil.ignore_patterns("dist", ".bundlewise-cache"))
+    (folder / "bundlewise.toml").write_text(textwrap.dedent(config), encoding="utf-8")
+    env = {**os.environ, "BUNDLEWISE_ESBUILD": str(esbuild), "NO_COLOR": "1"}
+    env["BUNDLEWISE_CACHE_DIR"] = str(folder.parent / "user-cache")
+    return subprocess.run(
+        [sys.executable, "-m", "bundlewise", "build", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
