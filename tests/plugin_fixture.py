@@ -58,10 +58,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def build_sample(folder: Path, esbuild: Path, config: str) -> subprocess.CompletedProcess[str]:
-    """Copy the sample app into `folder`, write `config` as its bundlewise.toml, build it."""
+def build_sample(
+    folder: Path, esbuild: Path, config: str, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Copy the sample app into `folder`, add `extra` files, write `config` as its
+    bundlewise.toml, and build it with the CLI."""
     sample = Path(__file__).resolve().parents[1] / "sample_app"
     shutil.copytree(sample, folder, ignore=shutil.ignore_patterns("dist", ".bundlewise-cache"))
+    for rel, text in (extra or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
     (folder / "bundlewise.toml").write_text(textwrap.dedent(config), encoding="utf-8")
     env = {**os.environ, "BUNDLEWISE_ESBUILD": str(esbuild), "NO_COLOR": "1"}
     env["BUNDLEWISE_CACHE_DIR"] = str(folder.parent / "user-cache")
