@@ -108,7 +108,8 @@ def _describe(kind: Any) -> str:
         return " or ".join(_describe(a) for a in typing.get_args(kind) if a is not type(None))
     if origin in (tuple, list):
         args = [a for a in typing.get_args(kind) if a is not Ellipsis]
-        return f"a list of {_describe(args[0]).removeprefix('a ')}s" if args else "a list"
+        item = _describe(args[0]).removeprefix("an ").removeprefix("a ") if args else ""
+        return f"a list of {item}s" if item else "a list"
     return _NAMES.get(kind, getattr(kind, "__name__", str(kind)))
 
 
