@@ -134,7 +134,9 @@ def _decode(data: bytes, fmt: str, max_pixels: int) -> Decoded:
             im.seek(index)
             _check_pixels(im.size, max_pixels, f" in frame {index + 1}")
         im.seek(0)
-        return Decoded(im, fmt, im.width, im.height, animated=True, servable=_is_servable(im))
+        lossless = fmt == "webp" and formats.is_lossless_webp(data)
+        servable = _is_servable(im)
+        return Decoded(im, fmt, *im.size, animated=True, servable=servable, lossless=lossless)
     im.load()
     servable = _is_servable(im)
     found_warnings: list[str] = []

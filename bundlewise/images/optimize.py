@@ -36,7 +36,7 @@ def optimize_image(job: ImageJob, options: ImageOptions, *, variants: bool) -> O
     if not options.enabled:
         return _as_is(job, fmt, decoded.width, decoded.height, warnings)
     if decoded.animated:
-        data = encode_animation(decoded.image, fmt, options, _animation_lossless(decoded, job.data))
+        data = encode_animation(decoded.image, fmt, options, decoded.lossless)
         primary, kept = _smaller_or_source(decoded, data, job.data)
         return OptimizedImage(job.rel, decoded.width, decoded.height, primary, (), kept, warnings)
     data = encode(decoded.image, fmt, options, lossless=decoded.lossless)
@@ -96,7 +96,3 @@ def _variants(decoded: Decoded, primary: ImageFile, options: ImageOptions) -> tu
             data = encode(small, fmt, options, lossless=lossless)
             out.append(ImageFile(fmt, formats.FILE_EXT[fmt], small.width, small.height, data))
     return tuple(out)
-
-
-def _animation_lossless(decoded: Decoded, source: bytes) -> bool:
-    return decoded.format == "webp" and formats.is_lossless_webp(source)
