@@ -127,8 +127,7 @@ class _Task:
                 _write(self.out_dir / sibling, sibling, payload, original)
                 self.stats.add("written")
             else:
-                # A sibling left by an earlier run into this folder would now be stale.
-                (self.out_dir / sibling).unlink(missing_ok=True)
+                _remove_stale(self.out_dir / sibling, sibling)
         raw = len(data)
         return Sizes(raw, measured.get("gz", raw), measured.get("br", raw), measured.get("zst"))
 
@@ -208,6 +207,14 @@ def _write(target: Path, name: str, payload: bytes, original: os.stat_result) ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale(path: Path, name: str) -> None:
+    """A sibling left by an earlier run into this folder would now be stale: remove it."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise BuildError(_io_message("cannot remove stale", name, e)) from e
 
 
 def _io_message(action: str, name: str, error: OSError) -> Message:
