@@ -50,6 +50,7 @@ def run(state: BuildState) -> None:
     if css_images:
         jobs = [ImageJob(path, (state.staging / path).read_bytes()) for path in css_images]
         for path, image in optimize_images(jobs, options, state.cache, variants=False).items():
+            image = state.hook("on_image", image, source=path)
             state.log.extend(image.warnings)
             if not image.kept_source and image.primary.ext == os.path.splitext(path)[1].lower():
                 state.changed[path] = image.primary.data
@@ -58,6 +59,7 @@ def run(state: BuildState) -> None:
         jobs = [ImageJob(s, (state.config.root / s).read_bytes()) for s in html_images]
         results = optimize_images(jobs, options, state.cache, variants=True, progress=progress)
         for source, image in results.items():
+            image = state.hook("on_image", image, source=source)
             state.log.extend(image.warnings)
             state.images[source] = _write(state, source, image)
             state.page_files[source] = state.images[source].url_path

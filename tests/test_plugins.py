@@ -252,3 +252,52 @@ def test_on_build_error_sees_the_error(sample_app: Path, run_cli) -> None:  # ty
     done = run_cli("build", sample_app)
     assert done.returncode == 1
     assert (sample_app / "failure.txt").read_text() == 'Expected identifier but found ";"'
+
+
+def test_on_image_sees_each_image_and_can_replace_its_bytes(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    from PIL import Image
+
+    def png(color: str) -> bytes:
+        out = BytesIO()
+        Image.new("RGB", (40, 30), color).save(out, "PNG")
+        return out.getvalue()
+
+    app = make_project(
+        {
+            "index.html": '<link rel="stylesheet" href="site.css"><img src="photo.png" alt="">\n',
+            "site.css": "body { background: url(./tile.png); }\n",
+            "photo.png": png("red"),
+            "tile.png": png("blue"),
+        }
+    )
+    plugin = write_plugin(
+        app,
+        "paint",
+        """
+        import dataclasses
+        from io import BytesIO
+        from pathlib import Path
+        from PIL import Image
+
+        def on_image(image, *, source, build):
+            with (Path(__file__).parents[1] / "images.txt").open("a") as f:
+                f.write(f"{source} {image.width}x{image.height}\\n")
+            out = BytesIO()
+            Image.new("RGB", (image.width, image.height), "green").save(out, "PNG")
+            primary = dataclasses.replace(image.primary, data=out.getvalue())
+            return dataclasses.replace(image, primary=primary, kept_source=False)
+        """,
+    )
+    (app / "bundlewise.toml").write_text(f'plugins = ["{plugin}"]\n')
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    seen = sorted((app / "images.txt").read_text().splitlines())
+    assert seen[1] == "photo.png 40x30"
+    assert seen[0].startswith("assets/tile-") and seen[0].endswith(".png 40x30")
+    pngs = sorted((app / "dist" / "assets").glob("*.png"))
+    assert [p.name.split("-")[0] for p in pngs] == ["photo", "tile"]
+    for built in pngs:
+        with Image.open(built) as image:
+            assert image.convert("RGB").getpixel((0, 0)) == (0, 128, 0), built.name

@@ -120,10 +120,12 @@ class Plugin:
     def on_image(
         self, image: OptimizedImage, *, source: str, build: Build
     ) -> OptimizedImage | None:
-        """Called for each optimized image before its files are written. `source` is the image's
-        path relative to the app root; `image.primary` is the file served at its URL and
-        `image.variants` the modern formats and smaller widths. Return a changed copy to replace
-        the bytes (the file names are hashes of what you return)."""
+        """Called for each optimized image before its files are written. For an image a page
+        shows, `source` is its path relative to the app root, `image.primary` the file served at
+        its URL and `image.variants` the modern formats and smaller widths. For an image that CSS
+        or JS refers to, `source` is esbuild's copy in `build.out_dir` and only `image.primary`
+        is used (same format, when `kept_source` is false). Return a changed copy
+        (`dataclasses.replace`) to change the bytes: file names are hashes of what you return."""
         return None
 
     def on_html(self, html: str, *, page: PageResult, build: Build) -> str | None:
