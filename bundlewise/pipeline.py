@@ -9,6 +9,7 @@ folder, so that the output folder changes only when every step succeeded.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,7 +58,14 @@ class BuildState:
 T = TypeVar("T")
 
 
-def build(config: Config, plugins: PluginRunner | None = None) -> BuildResult:
+# The esbuild step, `run_bundle`'s signature. The watcher passes one that keeps esbuild's
+# incremental state between rebuilds (`bundlewise.watch.incremental`).
+Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
+
+
+def build(
+    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
     `plugins` are loaded from the config unless given (the watcher loads them once).
@@ -65,12 +73,12 @@ def build(config: Config, plugins: PluginRunner | None = None) -> BuildResult:
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins)
+        return run_steps(config, plugins, bundler)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner) -> BuildResult:
+def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
     pages = [read_page(p, config, log) for p in find_pages(config)]
@@ -86,7 +94,7 @@ def run_steps(config: Config, plugins: PluginRunner) -> BuildResult:
     with Staging(config.out_dir) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
-        state.graph, warnings = run_bundle(
+        state.graph, warnings = bundler(
             config,
             entries,
             staging.path / config.assets_dir,
