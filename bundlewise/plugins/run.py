@@ -98,9 +98,7 @@ def check_returned(plugin: LoadedPlugin, hook: str, value: Any) -> None:
     ):
         problem = "returned a manifest entry without a 'file' string"
     if problem:
-        raise BuildError(
-            Message(f"plugin {plugin.name!r}: {hook} {problem}")
-        )
+        raise BuildError(Message(f"plugin {plugin.name!r}: {hook} {problem}"))
 
 
 def _return_types() -> dict[str, type]:
