@@ -39,6 +39,7 @@ def test_watch_event_hook_filters_the_changed_paths(tmp_path: Path) -> None:
     changed = [tmp_path / "src" / "main.ts", tmp_path / "draft.html"]
     kept = runner.run("on_watch_event", changed, build=Build(config, None))
     assert kept == [tmp_path / "src" / "main.ts"]
+    assert runner.watch_event(changed, config) == kept
     assert runner.has("on_watch_event") and not runner.has("on_html")
 
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bundlewise.errors import BuildError, BundlewiseError, Message
+from bundlewise.config import Config
+from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.plugins.base import HOOKS, Build
 from bundlewise.plugins.load import LoadedPlugin, frame_in
 
@@ -25,6 +26,8 @@ class PluginRunner:
 
     def __init__(self, plugins: Sequence[LoadedPlugin] = ()) -> None:
         self.plugins = tuple(plugins)
+        self.warnings: list[Message] = []
+        """Warnings reported outside a build (`on_watch_event`), for the watcher to show."""
         self._accepts: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
     @property
@@ -59,6 +62,14 @@ class PluginRunner:
                 check_returned(plugin, hook, returned)
                 value = returned
         return value
+
+    def watch_event(self, paths: list[Path], config: Config) -> list[Path]:
+        """For the watcher: the changed paths after every plugin's `on_watch_event` filter.
+        An empty list means: do not rebuild. Raises `BuildError` when a plugin fails."""
+        log = MessageLog()
+        kept = self.run("on_watch_event", list(paths), build=Build(config, None, log))
+        self.warnings.extend(log.warnings)
+        return kept
 
     def notify_error(self, error: BundlewiseError, build: Build) -> BundlewiseError:
         """Run `on_build_error`; returns the error to raise (with any plugin failure added)."""
