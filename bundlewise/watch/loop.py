@@ -1,0 +1,177 @@
+"""The rebuild loop: one build at a time, after each quiet period, surviving every error.
+
+The main thread alternates between waiting for a batch of changes and building, so two builds can
+never overlap; changes made during a build form the next batch. A failed build (syntax error,
+missing import) leaves the output folder as it was (the pipeline builds into a staging folder) and
+the loop keeps waiting; an invalid config keeps the last good one until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from bundlewise.config import CONFIG_FILE, Config
+from bundlewise.errors import BundlewiseError, ConfigError, Message
+from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, start_observer
+from bundlewise.watch.incremental import IncrementalBundler
+
+
+class Reporter(Protocol):
+    def info(self, text: str) -> None: ...
+    def message(self, message: Message) -> None: ...
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    production: bool = False
+    """Run the full production pipeline on every rebuild (minify, hashes, images, compression)."""
+    debounce: float = 0.1
+    """Seconds without a new file event before a rebuild starts."""
+    poll: bool = False
+    """Poll the file system instead of using inotify (network file systems)."""
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What a listener (the dev server) hears after each build."""
+
+    ok: bool
+    changed: tuple[str, ...] = ()
+    """Output paths (relative to the output folder) whose bytes changed; source maps left out."""
+    errors: tuple[Message, ...] = ()
+
+
+def dev_config(config: Config) -> Config:
+    """The dev profile: readable output, stable names, no image re-encoding, no compression."""
+    changes: dict[str, Any] = {"minify": False, "hash_names": False}
+    for section in ("images", "compress"):
+        options = getattr(config, section)
+        if options is not None and hasattr(options, "enabled"):
+            changes[section] = replace(options, enabled=False)
+    return replace(config, **changes)
+
+
+ConfigLoader = Callable[[], Config]
+
+
+class Watcher:
+    """`Watcher(load, options, reporter).run()`: build, then rebuild on every change until stopped."""
+
+    def __init__(self, load: ConfigLoader, options: WatchOptions, reporter: Reporter) -> None:
+        self.load = load
+        self.options = options
+        self.reporter = reporter
+        self.listeners: list[Callable[[BuildOutcome], None]] = []
+        self.config = self._profile(load())
+        self.bundler = IncrementalBundler()
+        self.plugins: Any = None
+        self._digests: dict[str, str] = {}
+
+    def run(self) -> None:
+        """Never returns normally; Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit) end it."""
+        debouncer = Debouncer(self.options.debounce)
+        observer = None
+        try:
+            self.build(0, initial=True)
+            observer = self._observe(debouncer)
+            while True:
+                batch = debouncer.wait()
+                if self._config_changed(batch) and self._reload():
+                    observer.stop()
+                    observer = self._observe(debouncer)
+                self.build(len(batch))
+        finally:
+            if observer is not None:
+                observer.stop()
+            self.bundler.close()
+
+    def build(self, changes: int, initial: bool = False) -> BuildOutcome:
+        from bundlewise.pipeline import build
+
+        started = time.perf_counter()
+        try:
+            if self.plugins is None:
+                from bundlewise.plugins import load_plugins
+
+                self.plugins = load_plugins(self.config)
+            result = build(self.config, self.plugins, self.bundler)
+        except BundlewiseError as error:
+            outcome = BuildOutcome(ok=False, errors=error.messages)
+            for message in error.messages:
+                self.reporter.message(message)
+            self.reporter.info(
+                f"build failed in {_ms(started)} ms ({changes} changes); "
+                "keeping the last good output, watching for changes"
+            )
+        else:
+            for warning in result.warnings:
+                self.reporter.message(warning)
+            outcome = BuildOutcome(ok=True, changed=self._changed_outputs())
+            verb = "built" if initial else "rebuilt"
+            self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
+        for listener in self.listeners:
+            listener(outcome)
+        return outcome
+
+    def _profile(self, config: Config) -> Config:
+        return config if self.options.production else dev_config(config)
+
+    def _observe(self, debouncer: Debouncer) -> Any:
+        allowed = PathFilter(self.config.root, own_dirs(self.config.out_dir, self.config.cache_dir))
+
+        def on_path(path: str) -> None:
+            if allowed(path):
+                debouncer.add(path)
+
+        return start_observer(self.config.root, on_path, self.options.poll, self.reporter.info)
+
+    def _config_changed(self, batch: set[str]) -> bool:
+        names = {self.config.root / CONFIG_FILE, self.config.root / "pyproject.toml"}
+        if self.config.config_file is not None:
+            names.add(self.config.config_file)
+        return any(Path(p) in names for p in batch)
+
+    def _reload(self) -> bool:
+        """Load the config again; on error keep the last good one. True when the folders moved."""
+        try:
+            config = self._profile(self.load())
+        except ConfigError as error:
+            for message in error.messages:
+                self.reporter.message(message)
+            self.reporter.info("config invalid; keeping the last good config until it is fixed")
+            return False
+        moved = (config.root, config.out_dir, config.cache_dir) != (
+            self.config.root, self.config.out_dir, self.config.cache_dir,
+        )  # fmt: skip
+        self.config, self.plugins = config, None
+        self.reporter.info("config reloaded")
+        return moved
+
+    def _changed_outputs(self) -> tuple[str, ...]:
+        """Outputs whose bytes differ from the previous good build (only when someone listens)."""
+        if not self.listeners:
+            return ()
+        digests = _digests(self.config.out_dir)
+        changed = [p for p, d in digests.items() if self._digests.get(p) != d]
+        changed += [p for p in self._digests if p not in digests]
+        self._digests = digests
+        return tuple(sorted(changed))
+
+
+def _digests(out_dir: Path) -> dict[str, str]:
+    digests = {}
+    for path in out_dir.rglob("*"):
+        if path.is_file() and not path.name.endswith(".map"):
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+            digests[path.relative_to(out_dir).as_posix()] = digest
+    return digests
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
