@@ -73,6 +73,7 @@ def find_pages(config: Config) -> list[Path]:
     """Every HTML page of the app, sorted, skipping output, dependencies, dot-folders and public/."""
     skip = {config.out_dir, config.public_dir, config.cache_dir}
     pages: set[Path] = set()
+    outputs: dict[Path, bool] = {}
     for pattern in config.pages:
         for path in config.root.glob(pattern):
             rel_parts = path.relative_to(config.root).parts
@@ -80,9 +81,25 @@ def find_pages(config: Config) -> list[Path]:
                 continue
             if any(path == s or s in path.parents for s in skip):
                 continue
+            if _in_an_output(path, config.root, outputs):
+                continue  # an earlier build's output (e.g. before out_dir changed)
             if path.is_file():
                 pages.add(path)
     return sorted(pages, key=lambda p: p.relative_to(config.root).as_posix())
+
+
+def _in_an_output(path: Path, root: Path, seen: dict[Path, bool]) -> bool:
+    """True when a folder between `path` and `root` holds bundlewise's output marker."""
+    from bundlewise.output import MARKER
+
+    for folder in path.parents:
+        if folder == root or root not in folder.parents:
+            return False
+        if folder not in seen:
+            seen[folder] = (folder / MARKER).is_file()
+        if seen[folder]:
+            return True
+    return False
 
 
 def read_page(path: Path, config: Config, log: MessageLog) -> Page:
