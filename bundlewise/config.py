@@ -131,6 +131,7 @@ def load_config(
     `overrides` come from the command line (already typed) and win over the file.
     """
     root = root.resolve()
+    data: Mapping[str, Any]
     if config_path is not None:
         config_path = config_path.resolve()
         data = _read_toml(config_path)

@@ -8,7 +8,7 @@ before it is applied.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -48,8 +48,11 @@ def rewrite_page(
 ) -> PageRewrite:
     """Plan the edits for `page`. `files` maps each referenced source to its output path."""
     editor = PageEditor(page.text)
-    url = lambda path: public_url(config, path, page.source)  # noqa: E731
-    preloaded = _author_preloads(page, config, url)
+
+    def url(path: str) -> str:
+        return public_url(config, path, page.source)
+
+    preloaded = _author_preloads(page)
     scripts: list[str] = []
     preloads: list[str] = []
     stylesheets: list[str] = []
@@ -103,19 +106,19 @@ def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
 
 
 def _rewrite_srcset(
-    editor: PageEditor, refs: list[Reference], files: Mapping[str, str], url: object
+    editor: PageEditor, refs: list[Reference], files: Mapping[str, str], url: Callable[[str], str]
 ) -> None:
     tag, attr = refs[0].tag, refs[0].attr
     by_url = {r.url: r for r in refs}
     parts = []
     for candidate, descriptor in split_srcset(tag.get(attr) or ""):
         ref = by_url.get(candidate)
-        new = url(files[ref.source]) + ref.suffix if ref else candidate  # type: ignore[operator]
+        new = url(files[ref.source]) + ref.suffix if ref else candidate
         parts.append(f"{new} {descriptor}".strip())
     editor.set_attr(tag, attr, ", ".join(parts))
 
 
-def _author_preloads(page: Page, config: Config, url: object) -> set[str]:
+def _author_preloads(page: Page) -> set[str]:
     return {
         t.get("href") or ""
         for t in page.tags
