@@ -10,13 +10,14 @@ that uses it.
 from __future__ import annotations
 
 import importlib
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from bundlewise.errors import ConfigError, Message
+from bundlewise.errors import ConfigError, Location, Message
 
 CONFIG_FILE = "bundlewise.toml"
 
@@ -109,16 +110,22 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(Message(f"invalid TOML: {exc}", _loc(path))) from None
+        # tomllib says where: "... (at line 3, column 9)"; columns there are 1-based.
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(at[1]), int(at[2]) - 1) if at else (0, 0)
+        text = re.sub(r"\s*\(at line .*\)$", "", str(exc))
+        where = Location(str(path), line, column, _line_text(path, line))
+        raise ConfigError(Message(f"invalid TOML: {text}", where)) from None
     except OSError as exc:
-        raise ConfigError(Message(f"cannot read config: {exc.strerror}", _loc(path))) from None
+        raise ConfigError(
+            Message(f"cannot read config: {exc.strerror}", Location(str(path)))
+        ) from None
     return data
 
 
-def _loc(path: Path) -> Any:
-    from bundlewise.errors import Location
-
-    return Location(str(path))
+def _line_text(path: Path, line: int) -> str:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def load_config(
@@ -247,9 +254,8 @@ def _load_section_class(target: str) -> Any:
     return getattr(module, class_name)
 
 
-def _loc_key(where: str, key: str) -> Any:
-    from bundlewise.errors import Location
-
+def _loc_key(where: str, key: str) -> Location:
+    """Config problems are located by file and key: `bundlewise.toml: minify: error: ...`."""
     return Location(f"{where}: {key}")
 
 
