@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -311,7 +312,13 @@ def esbuild_which(console: Console, app: Path) -> None:
     click.echo(f"{binary.path} ({binary.version}, from {binary.source})")
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    # Unwind like Ctrl-C does: esbuild's process group is killed and staging removed on the way.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None, prog_name: str = "bundlewise") -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         cli.main(args=argv, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Abort:

@@ -136,3 +136,44 @@ def test_late_stage_failure_keeps_old_dist(app: Path, run_cli) -> None:  # type:
     assert done.returncode == 1 and "broken.png" in done.stderr
     assert snapshot(app / "dist") == dist_before
     assert not any(p.name.endswith(".staging") for p in app.iterdir())
+
+
+def test_sigterm_during_esbuild_leaves_nothing_behind(app: Path, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pids = tmp_path / "pids"
+    fake = tmp_path / "slow-esbuild"
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo 0.28.2; exit 0; fi\n'
+        'sleep 600 &\necho "$$ $!" > "$FAKE_ESBUILD_PIDS"\nwait\n'
+    )
+    fake.chmod(0o755)
+    dist_before = snapshot(app / "dist")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bundlewise", "build", str(app), "--no-compress"],
+        env={**env, "BUNDLEWISE_ESBUILD": str(fake), "FAKE_ESBUILD_PIDS": str(pids)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert snapshot(app / "dist") == dist_before
+    assert not any(p.name.endswith(".staging") for p in app.iterdir())
+    for pid in map(int, pids.read_text().split()):
+        assert not _running(pid), f"process {pid} survived"
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphaned zombie only waits for init to reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
