@@ -77,8 +77,9 @@ class Watcher:
         debouncer = Debouncer(self.options.debounce)
         observer = None
         try:
-            self.build(0, initial=True)
+            # Watch first: a file saved during the first build gives a rebuild, not a stale output.
             observer = self._observe(debouncer)
+            self.build(0, initial=True)
             while True:
                 batch = debouncer.wait()
                 if self._config_changed(batch) and self._reload():
