@@ -155,6 +155,11 @@ def scan_tags(text: str) -> list[Tag]:
     """Every start tag of `text`, in document order."""
     scanner = _Scanner(text)
     scanner.feed(text)
+    # What html.parser leaves unparsed is a construct still open at the end of the page (an
+    # unterminated comment, tag or declaration). Browsers read no markup in it, while `close()`
+    # would re-read it as text up to each next `>` and keep finding tags there, once per `<`:
+    # wrong, and quadratic on a page like `<!--<!--<!--...`.
+    scanner.rawdata = ""
     scanner.close()
     return scanner.tags
 
