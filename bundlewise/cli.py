@@ -163,8 +163,9 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
         console.message(warning)
-    for page in result.pages if console.verbosity > 0 else ():
-        _print_page_changes(console, result, page.source)
+    for page in result.pages:
+        for change in page.changes:
+            console.debug(f"  {page.source}: {change}")
     sys.exit(_report_after_build(console, result, elapsed, as_json, fail_on_budget))
 
 
@@ -186,12 +187,6 @@ def _report_after_build(
         click.echo(line)
     _print_summary(console, result, elapsed)
     return exit_code(stats, fail_on_budget=fail_on_budget)
-
-
-def _print_page_changes(console: Console, result: Any, source: str) -> None:
-    changes = result.stats.get("pages", {}).get(source, {}).get("changes", [])
-    for change in changes:
-        console.debug(f"  {source}: {change}")
 
 
 def _print_summary(console: Console, result: Any, elapsed: float) -> None:
@@ -443,7 +438,9 @@ def _start_server(console: Console, watcher: Any, host: str | None, port: int) -
     try:
         server = DevServer(config.out_dir, host or "127.0.0.1", port, config.base)
     except OSError as exc:
-        raise BundlewiseError(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror}") from None
+        raise BundlewiseError(
+            f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror}"
+        ) from None
     watcher.listeners.append(server.hub.publish)
     server.start()
     console.info(f"serving {server.url}")

@@ -27,6 +27,7 @@ SECTIONS: dict[str, str] = {
     "images": "bundlewise.images:ImageOptions",
     "compress": "bundlewise.compress:CompressOptions",
     "budget": "bundlewise.report.budget:BudgetConfig",
+    "html": "bundlewise.hints:HintOptions",
 }
 
 TARGET_PREFIXES = ("es20", "esnext", "chrome", "firefox", "safari", "edge", "ios", "node", "opera")
@@ -66,6 +67,7 @@ class Config:
     images: Any = None
     compress: Any = None
     budget: Any = None
+    html: Any = None
 
     def rel(self, path: Path) -> str:
         """`path` as a POSIX path relative to the root (for messages and manifest keys)."""

@@ -232,11 +232,24 @@ def _deps_in_text(state: BuildState, path: str) -> set[str]:
 
 
 def copy_page_assets(state: BuildState) -> None:
-    """Files referenced from HTML that no step produced: copied under a content-hashed name."""
+    """Files referenced from HTML that no step produced: copied under a content-hashed name.
+
+    A file esbuild already emitted (a font both the CSS and a `<link rel=preload>` use) is
+    reused, so the page and the CSS point at the same URL and it downloads once.
+    """
+    assert state.graph is not None
     config = state.config
+    emitted = {
+        next(iter(o.inputs)): o.path
+        for o in state.graph
+        if o.kind == "asset" and len(o.inputs) == 1
+    }
     for page in state.pages:
         for ref in page.refs:
             if ref.kind in ("script", "style") or ref.source in state.page_files:
+                continue
+            if ref.source in emitted:
+                state.page_files[ref.source] = emitted[ref.source]
                 continue
             data = (config.root / ref.source).read_bytes()
             out = f"{config.assets_dir}/{ref.source}"
@@ -255,6 +268,7 @@ def write_pages(state: BuildState) -> None:
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
         hints.apply(state, rewrite)
+        rewrite.result = replace(rewrite.result, changes=tuple(rewrite.editor.changes))
         text = state.hook("on_html", rewrite.editor.apply(), page=rewrite.result)
         target = state.staging / page.source
         if target.exists():

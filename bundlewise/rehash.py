@@ -27,10 +27,12 @@ HASH_LEN = 8
 
 
 def content_hash(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(hashlib.sha256(part).digest())
-    return base64.b32encode(h.digest()).decode()[:HASH_LEN]
+    """The hash in a file name: of `parts` (usually one: the file's bytes)."""
+    return _hash_of_digests([hashlib.sha256(part).digest() for part in parts])
+
+
+def _hash_of_digests(digests: list[bytes]) -> str:
+    return base64.b32encode(hashlib.sha256(b"".join(digests)).digest()).decode()[:HASH_LEN]
 
 
 def hashed_name(path: str, data: bytes) -> str:
@@ -65,16 +67,21 @@ def rehash(
     for path in sorted(affected):
         data = read(path)
         names = {basename(r) for r in refs.get(path, ())}
-        own[path] = hashlib.sha256(_strip_hashes(data, names)).digest()
+        own[path] = _digest(_strip_hashes(data, names))
     renames: dict[str, str] = {}
     for path in sorted(affected):
         if not HASHED_NAME.match(basename(path)) or _is_map_of_script(path, refs):
             continue
-        ids = sorted(own.get(p, basename(p).encode()) for p in _reachable(refs, path))
-        renames[path] = _with_hash(path, content_hash(own[path], *ids))
+        # A file that reaches nothing gets exactly `hashed_name`'s hash: one name per content.
+        ids = sorted(own.get(p) or _digest(basename(p).encode()) for p in _reachable(refs, path))
+        renames[path] = _with_hash(path, _hash_of_digests([own[path], *ids]))
         if path + ".map" in refs.get(path, ()):
             renames[path + ".map"] = renames[path] + ".map"
     return renames
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
 def _is_map_of_script(path: str, refs: Mapping[str, Collection[str]]) -> bool:

@@ -35,6 +35,8 @@ class PageResult:
     """Images referenced by the page's HTML (the files actually chosen: fallbacks, not variants)."""
     lazy: tuple[str, ...] = ()
     """Chunks and their CSS reachable only through `import()`: not part of the initial load."""
+    changes: tuple[str, ...] = ()
+    """What the build changed in the page beyond its URLs (hints), for `-v`."""
 
     @property
     def initial(self) -> tuple[str, ...]:
