@@ -183,3 +183,22 @@ def test_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli
     src = next(a["src"] for t, a in tags_of(html) if t == "script")
     assert "%23" in src and "%20" in src and " " not in src
     assert (root / "dist" / unquote(src.lstrip("/"))).is_file()
+
+
+def test_a_file_used_by_css_and_html_ships_once(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+    font = (Path(__file__).parents[1] / "sample_app/fonts/inter-latin-400-normal.woff2").read_bytes()
+    root = make_project(
+        {
+            "index.html": '<link rel="preload" href="./f.woff2" as="font" crossorigin>\n'
+            '<link rel="stylesheet" href="./site.css">\n',
+            "site.css": '@font-face{font-family:I;src:url("./f.woff2")}body{font-family:I}\n',
+            "f.woff2": font,
+        }
+    )
+    done = run_cli("build", root, "--no-compress")
+    assert done.returncode == 0, done.stderr
+    fonts = sorted((root / "dist").rglob("*.woff2"))
+    assert len(fonts) == 1
+    html = (root / "dist/index.html").read_text()
+    css = next((root / "dist").rglob("site-*.css")).read_text()
+    assert f'href="/assets/{fonts[0].name}"' in html and fonts[0].name in css
