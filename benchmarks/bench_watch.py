@@ -78,93 +78,85 @@ def wait_output(path: Path, mark: str, timeout: float = 120.0) -> float:
     raise TimeoutError(f"{path} never showed {mark}")
 
 
-def run_edits(
-    source: Path, output: Path, edits: int, starts: list[float], after: Callable[[], object]
-) -> list[float]:
-    """Edit `source` `edits` times; the latency of each to `output` (write times go to `starts`)."""
-    original = source.read_text()
-    times = []
-    try:
-        for i in range(edits):
-            mark = f"bw-edit-{i}-{time.monotonic_ns()}"
-            starts.append(time.perf_counter())
-            source.write_text(original + f'\nglobalThis.__bw = "{mark}";\n')
-            times.append(wait_output(output, mark) - starts[-1])
-            after()
-            time.sleep(0.3)
-    finally:
-        source.write_text(original)
-    return times
+class Subject:
+    """One watcher on its own copy of the app: where its output lands, and how to stop it."""
+
+    def __init__(self, child: subprocess.Popen[str], output: Path, lines: list[str]) -> None:
+        self.child, self.output, self.lines = child, output, lines
+        self.events: list[float] = []
+        self.starts: list[float] = []
+        self.disk: list[float] = []
+
+    def sse(self) -> list[float]:
+        return [e - s for s, e in zip(self.starts, self.events, strict=False)]
 
 
-def esbuild_watch(
-    app: Path, source: Path, out_rel: str, entries: list[str], edits: int
-) -> list[float]:
+def start_esbuild(app: Path, out_rel: str, entries: list[str]) -> Subject:
     """esbuild's own watch mode with the flags of our dev profile."""
     binary = find_esbuild(app, os.environ.get("BUNDLEWISE_ESBUILD")).path
     args = [str(binary), "--bundle", "--splitting", "--format=esm", "--outdir=esb-out",
             "--outbase=.", "--sourcemap", "--log-level=info", "--watch=forever"]  # fmt: skip
     args += [f"--loader:{ext}=file" for ext in ASSET_LOADERS] + entries
-    child = subprocess.Popen(
-        args,
-        cwd=app,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(child.stderr or []), daemon=True).start()
-    try:
-        _until(lambda: any("build finished" in x for x in lines), 300)
-        return run_edits(source, app / "esb-out" / out_rel, edits, [], lambda: None)
-    finally:
-        os.killpg(child.pid, 9)
-        child.wait()
+    child = subprocess.Popen(args, cwd=app, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    subject = Subject(child, app / "esb-out" / out_rel, _read_lines(child))
+    _until(lambda: any("build finished" in x for x in subject.lines), 600)
+    return subject
 
 
-def ours(
-    app: Path, source: Path, out_rel: str, edits: int, debounce: int
-) -> tuple[list[float], list[float]]:
-    argv = [
-        sys.executable,
-        "-m",
-        "bundlewise",
-        "--no-color",
-        "watch",
-        str(app),
-        "--serve",
-        "--debounce",
-        str(debounce),
-        "--port",
-        "0",
-    ]
-    child = subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+def start_ours(app: Path, out_rel: str, debounce: int) -> Subject:
+    argv = [sys.executable, "-m", "bundlewise", "--no-color", "watch", str(app), "--serve",
+            "--debounce", str(debounce), "--port", "0"]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    child = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    subject = Subject(child, app / "dist" / out_rel, _read_lines(child))
+    _until(lambda: any(x.startswith("built in") for x in subject.lines), 600)
+    url = next(x.split()[1] for x in subject.lines if x.startswith("serving "))
+    threading.Thread(target=_listen, args=(url, subject.events), daemon=True).start()
+    return subject
+
+
+def _read_lines(child: subprocess.Popen[str]) -> list[str]:
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(child.stderr or []), daemon=True).start()
-    events: list[float] = []
+    return lines
+
+
+def edit(subject: Subject, source: Path, original: str, i: int) -> None:
+    """One edit of `source`; waits for the output (and for ours, the SSE event)."""
+    mark = f"bw-edit-{i}-{time.monotonic_ns()}"
+    subject.starts.append(time.perf_counter())
+    source.write_text(original + f'\nglobalThis.__bw = "{mark}";\n')
+    subject.disk.append(wait_output(subject.output, mark) - subject.starts[-1])
+    if subject.child.args[0] == sys.executable:
+        _until(lambda: len(subject.events) >= len(subject.starts), 60)
+    time.sleep(0.3)
+
+
+def measure(
+    make: Callable[[Path], App], tmp: Path, edits: int, debounce: int
+) -> tuple[Subject, Subject]:
+    """Both watchers run side by side on their own copy; edits alternate between them, so that
+    both see the same load on the machine."""
+    apps = [tmp / "esbuild", tmp / "ours"]
+    for app in apps:
+        app.mkdir()
+    source_e, _, esb_rel, entries = make(apps[0])
+    source_o, out_rel, _, _ = make(apps[1])
+    subjects = [start_esbuild(apps[0], esb_rel, entries), start_ours(apps[1], out_rel, debounce)]
+    originals = [source_e.read_text(), source_o.read_text()]
     try:
-        _until(lambda: any(x.startswith("built in") for x in lines), 300)
-        url = next(x.split()[1] for x in lines if x.startswith("serving "))
-        threading.Thread(target=_listen, args=(url, events), daemon=True).start()
         time.sleep(0.5)
-        starts: list[float] = []
-        # Each edit also waits for its SSE event, so that events and edits pair up in order.
-        disk = run_edits(source, app / "dist" / out_rel, edits, starts,
-                         lambda: _until(lambda: len(events) >= len(starts), 60))  # fmt: skip
-        sse = [e - s for s, e in zip(starts, events, strict=False)]
-        return disk, sse
+        for i in range(edits):
+            edit(subjects[0], source_e, originals[0], i)
+            edit(subjects[1], source_o, originals[1], i)
     finally:
-        child.send_signal(2)
-        child.wait(timeout=30)
+        os.killpg(subjects[0].child.pid, 9)
+        subjects[1].child.send_signal(2)
+        for subject in subjects:
+            subject.child.wait(timeout=60)
+    return subjects[0], subjects[1]
 
 
 def _listen(url: str, events: list[float]) -> None:
@@ -194,12 +186,8 @@ def main() -> None:
         if opts.only and not name.startswith(opts.only):
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            app = Path(tmp) / "app"
-            app.mkdir()
-            source, out_rel, esb_rel, entries = make(app)
-            esb = esbuild_watch(app, source, esb_rel, entries, opts.edits)
-            disk, sse = ours(app, source, out_rel, opts.edits, opts.debounce)
-        e, d, s = (statistics.median(x) * 1000 for x in (esb, disk, sse))
+            esb, ours = measure(make, Path(tmp), opts.edits, opts.debounce)
+        e, d, s = (statistics.median(x) * 1000 for x in (esb.disk, ours.disk, ours.sse()))
         rows.append(
             f"| {name} | {e:.0f} ms | {d:.0f} ms ({d / e:.2f}×) | {s:.0f} ms ({s / e:.2f}×) |"
         )
