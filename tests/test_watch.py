@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import time
@@ -40,9 +41,12 @@ def main_js(project: Path) -> str:
 def settle_then_mark(watcher: WatchProcess, project: Path, mark: str) -> None:
     """Give stray rebuilds time to show, then make one known edit and wait for its output."""
     time.sleep(0.5)
+    start = len(watcher.lines)
     util = project / "src" / "util.ts"
     util.write_text(f'export function label(s: string): string {{\n  return "{mark}:" + s;\n}}\n')
     wait_for(lambda: mark in main_js(project), f"output with {mark}")
+    # The line comes right after the output folder's swap.
+    watcher.wait_line(lambda x: x.startswith("rebuilt in"), f"the rebuild for {mark}", start)
 
 
 def test_first_build_uses_the_dev_profile(watcher: WatchProcess, project: Path) -> None:
@@ -56,7 +60,7 @@ def test_first_build_uses_the_dev_profile(watcher: WatchProcess, project: Path) 
 def test_editing_a_module_updates_the_output(watcher: WatchProcess, project: Path) -> None:
     (project / "src" / "util.ts").write_text('export const label = (s: string) => "v2:" + s;\n')
     wait_for(lambda: '"v2:"' in main_js(project), "the edited module in the output")
-    assert watcher.rebuilds() >= 1
+    watcher.wait_line(lambda x: x.startswith("rebuilt in"), "the rebuild line")
 
 
 def test_an_atomic_save_gives_exactly_one_rebuild(watcher: WatchProcess, project: Path) -> None:
@@ -182,3 +186,12 @@ def test_ctrl_c_during_a_rebuild(watcher: WatchProcess, project: Path) -> None:
         wait_for(lambda pid=pid: not alive(pid), f"child {pid} to end", timeout=10)
     assert not (project / ".dist.staging").exists()
     assert (project / "dist" / "assets" / "src" / "main.js").is_file()
+
+
+def test_a_killed_esbuild_is_replaced(watcher: WatchProcess, project: Path) -> None:
+    for pid in watcher.children():
+        os.kill(pid, signal.SIGKILL)
+    (project / "src" / "util.ts").write_text('export const label = (s: string) => "again:" + s;\n')
+    wait_for(lambda: '"again:"' in main_js(project), "a rebuild on a new esbuild")
+    assert watcher.process.poll() is None
+    assert len(watcher.children()) == 1

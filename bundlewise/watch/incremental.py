@@ -3,8 +3,8 @@
 `IncrementalBundler` has `bundle.run_bundle`'s signature, so `pipeline.build(config,
 bundler=IncrementalBundler())` runs the usual pipeline with it. It keeps one esbuild context open
 while the arguments stay the same (a new page entry, a config change or a plugin edit opens a new
-one) and writes esbuild's output files into the staging folder itself (`write: false`), since the
-staging folder is a fresh, empty folder on every build.
+one). esbuild writes every output of every rebuild (checked: it rewrites all files into a
+removed folder even when nothing changed), so the fresh staging folder of each build gets them all.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 from bundlewise.bundle import esbuild_args
 from bundlewise.config import Config
-from bundlewise.errors import BuildError, Location, Message
+from bundlewise.errors import BuildError, EsbuildError, Location, Message
 from bundlewise.graph import BuildGraph, parse_metafile
-from bundlewise.watch.service import EsbuildService
+from bundlewise.watch.service import EsbuildService, RebuildResult
 
 EntryPair = tuple[str, str]
 
@@ -42,22 +42,30 @@ class IncrementalBundler:
     ) -> tuple[BuildGraph, list[Message]]:
         args = esbuild_args(config, entries, outdir)
         flags, pairs = split_args(edit_args(args) if edit_args else args)
-        service = self._service_for(config)
         context = (config.root, tuple(flags), tuple(pairs))
-        if context != self._context:
-            self._context = None
-            service.open_context(config.root, flags, pairs)
-            self._context = context
-        result = service.rebuild()
+        try:
+            result = self._rebuild(config, context)
+        except EsbuildError:
+            # The child died (killed, out of memory): one more try on a fresh one.
+            result = self._rebuild(config, context)
         if result.errors:
             raise BuildError([to_message(e, "error") for e in result.errors])
-        for file in result.output_files:
-            path = Path(file["path"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(file["contents"])
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
         graph = parse_metafile(json.loads(result.metafile), prefix, list(entries))
         return graph, [to_message(w, "warning") for w in result.warnings]
+
+    def _rebuild(self, config: Config, context: tuple[Any, ...]) -> RebuildResult:
+        service = self._service_for(config)
+        try:
+            if context != self._context:
+                self._context = None
+                service.open_context(config.root, context[1], context[2])
+                self._context = context
+            return service.rebuild()
+        except BaseException:
+            # Dead, or interrupted mid-conversation: the next build starts a fresh child.
+            self.close()
+            raise
 
     def _service_for(self, config: Config) -> EsbuildService:
         from bundlewise.esbuild import find_esbuild

@@ -23,11 +23,10 @@ from bundlewise.watch.protocol import Packet, decode_packet, encode_packet
 
 @dataclass(frozen=True)
 class RebuildResult:
-    """One rebuild as esbuild reported it: messages as plain dicts, files written or not."""
+    """One rebuild as esbuild reported it: messages as plain dicts, and the metafile."""
 
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
-    output_files: list[dict[str, Any]]
     metafile: bytes
 
 
@@ -66,7 +65,7 @@ class EsbuildService:
                 "key": self._key,
                 "entries": [list(e) for e in entries],
                 "flags": list(flags),
-                "write": False,
+                "write": True,
                 "stdinContents": None,
                 "stdinResolveDir": None,
                 "absWorkingDir": str(cwd),
@@ -88,7 +87,6 @@ class EsbuildService:
         return RebuildResult(
             errors=list(end.get("errors") or []),
             warnings=list(end.get("warnings") or []),
-            output_files=list(end.get("outputFiles") or []),
             metafile=_as_bytes(end.get("metafile")),
         )
 
