@@ -29,7 +29,7 @@ class IncrementalBundler:
 
     def __init__(self) -> None:
         self.service: EsbuildService | None = None
-        self._binary: Path | None = None
+        self._where: tuple[Any, ...] = ()
         self._context: tuple[Any, ...] | None = None
 
     def __call__(
@@ -70,11 +70,13 @@ class IncrementalBundler:
     def _service_for(self, config: Config) -> EsbuildService:
         from bundlewise.esbuild import find_esbuild
 
-        binary = find_esbuild(config.root, config.esbuild)
-        if self.service is None or binary.path != self._binary:
+        # Finding the binary runs `esbuild --version` (~7 ms): once per root and setting.
+        where = (config.root, config.esbuild, os.environ.get("BUNDLEWISE_ESBUILD"))
+        if self.service is None or where != self._where:
+            binary = find_esbuild(config.root, config.esbuild)
             self.close()
             self.service = EsbuildService(binary.path, binary.version)
-            self._binary = binary.path
+            self._where = where
         return self.service
 
     def close(self) -> None:
