@@ -1,9 +1,10 @@
-"""Pre-compression speed on three.js r108 × 10 (esbuild's own benchmark input).
+"""Pre-compression speed on three.js r108 × 10 (esbuild's own benchmark input) and the sample app.
 
 Usage: python benchmarks/bench_compress.py [--quality 11] [--sourcemaps] [--repeat 3]
 
 Builds the input with the real esbuild in two layouts: one 6 MB bundle (esbuild's benchmark), and
-the ten copies as ten split entries (a multi-page app). On each it times `compress_outputs`:
+the ten copies as ten split entries (a multi-page app); then the sample app, built by the
+pipeline with compression off. On each it times `compress_outputs`:
 
 - serially (workers=1), the baseline;
 - with the thread pool (the default: brotli, zlib and zstandard release the GIL);
@@ -86,6 +87,24 @@ def bundle(esbuild: Path, root: Path, out: Path, split: bool) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
+def build_sample_app(tmp: Path) -> list[str]:
+    """The sample app built by the real pipeline with compression (and images) off; [] if the
+    pipeline is not available."""
+    try:
+        from bundlewise.config import load_config
+        from bundlewise.pipeline import build
+    except ImportError:
+        return []
+    app = tmp / "sample_app"
+    ignore = shutil.ignore_patterns("dist", ".bundlewise-cache")
+    shutil.copytree(Path(__file__).resolve().parents[1] / "sample_app", app, ignore=ignore)
+    config = load_config(app)
+    off = {k: replace(getattr(config, k), enabled=False) for k in ("compress", "images")}
+    build(replace(config, **off))
+    out = app / "dist"
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
 def timed(out: Path, files: list[str], options: CompressOptions, **kw: object) -> float:
     start = time.perf_counter()
     compress_outputs(out, files, options, **kw)  # type: ignore[arg-type]
@@ -124,7 +143,8 @@ def measure(
     label: str, out: Path, files: list[str], options: CompressOptions, repeat: int
 ) -> list[str]:
     candidates = [n for n in files if is_candidate(n, options)]
-    sample = max(((out / n).read_bytes() for n in candidates), key=len)[:4_000_000]
+    biggest = max(((out / n).read_bytes() for n in candidates), key=len)
+    sample = (biggest * (4_000_000 // len(biggest) + 1))[:4_000_000]  # same work on every input
     megabytes = sum((out / n).stat().st_size for n in candidates) / 1e6
     runs = []
     for _ in range(repeat):  # interleaved, so load from other processes hits all three alike
@@ -145,7 +165,7 @@ def measure(
     assert stats.encoded == 0, stats
     return [
         label,
-        f"{len(candidates)} ({megabytes:.1f} MB)",
+        f"{len(candidates)} ({megabytes:.2f} MB)",
         f"{serial:.2f} s",
         f"{threads:.2f} s ({serial / threads:.2f}×)",
         f"{processes:.2f} s ({serial / processes:.2f}×)",
@@ -171,9 +191,13 @@ def main() -> None:
             out = Path(tmp) / label.replace(" ", "-")
             files = bundle(esbuild, root, out, split)
             rows.append(measure(label, out, files, options, args.repeat))
+        files = build_sample_app(Path(tmp))
+        if files:
+            out = Path(tmp) / "sample_app" / "dist"
+            rows.append(measure("sample app", out, files, options, args.repeat))
 
     head = [
-        "three.js ×10",
+        "input",
         "files",
         "serial",
         "thread pool",
