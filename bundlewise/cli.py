@@ -407,8 +407,6 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
                out_dir: Path | None, base: str | None, esbuild_path: str | None,
                empty_out_dir: bool, production: bool, debounce: int, poll: bool,
                host: str | None, port: int) -> None:  # fmt: skip
-    import signal
-
     from bundlewise.watch import Watcher, WatchOptions
 
     if not app.is_dir():
@@ -417,11 +415,7 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
                  "esbuild": esbuild_path, "empty_out_dir": empty_out_dir or None}  # fmt: skip
     options = WatchOptions(production=production, debounce=debounce / 1000, poll=poll)
     watcher = Watcher(lambda: _load_config(app, config_path, overrides), options, console)
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)  # unwinds like Ctrl-C: esbuild ended, staging removed
-
-    signal.signal(signal.SIGTERM, terminate)
+    # SIGTERM unwinds like Ctrl-C (main() installs the handler): esbuild ended, staging removed.
     server = _start_server(console, watcher, host, port) if serve_too else None
     try:
         watcher.run()
