@@ -326,6 +326,13 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
     from bundlewise.report.stats import write_stats as write_stats_file
 
     budget = state.config.budget or BudgetConfig()
+    compress = state.config.compress
+    if budget.measure != "raw" and not (compress and compress.enabled):
+        # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
+        state.log.warning(
+            f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
+        )
+        budget = replace(budget, measure="raw")
     state.stats = compute_stats(result, sizes, budget=budget)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
