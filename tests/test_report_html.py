@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from report_fixture import FILES, INPUTS, PAGES, budget, build_result
@@ -115,45 +116,31 @@ def test_write_html(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_treemap_renders_zooms_and_fetches_nothing(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_treemap_renders_zooms_and_fetches_nothing(tmp_path: Path, browser: Any) -> None:
     path = tmp_path / "report.html"
     write_html(path, evil_stats())
     requests: list[str] = []
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
-            page.goto(path.as_uri())
-            chunks = page.locator("#treemap > g")
-            assert chunks.count() == len(INPUTS)
-            assert page.locator("#treemap rect").count() > len(INPUTS)  # chunks and what is in them
-            assert page.locator("#crumbs button").all_text_contents() == ["all chunks (206.81 kB)"]
-            # Zoom into the biggest chunk (drawn first): its packages and modules fill the map.
-            page.locator("#treemap > g.zoomable").first.click()
-            crumbs = page.locator("#crumbs button").all_text_contents()
-            assert crumbs[1].startswith(EVIL_OUTPUT)
-            labels = page.locator("#treemap text").all_text_contents()
-            assert any(label.startswith("react-dom") for label in labels)
-            assert page.locator("img").count() == 0
-            page.locator("#crumbs button").first.click()
-            assert page.locator("#treemap > g").count() == len(INPUTS)
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        chunks = page.locator("#treemap > g")
+        assert chunks.count() == len(INPUTS)
+        assert page.locator("#treemap rect").count() > len(INPUTS)  # chunks and what is in them
+        assert page.locator("#crumbs button").all_text_contents() == ["all chunks (206.81 kB)"]
+        # Zoom into the biggest chunk (drawn first): its packages and modules fill the map.
+        page.locator("#treemap > g.zoomable").first.click()
+        crumbs = page.locator("#crumbs button").all_text_contents()
+        assert crumbs[1].startswith(EVIL_OUTPUT)
+        labels = page.locator("#treemap text").all_text_contents()
+        assert any(label.startswith("react-dom") for label in labels)
+        assert page.locator("img").count() == 0
+        page.locator("#crumbs button").first.click()
+        assert page.locator("#treemap > g").count() == len(INPUTS)
+    finally:
+        page.close()
     assert problems == []
     assert requests == [path.as_uri()]

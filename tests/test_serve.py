@@ -6,6 +6,7 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,12 +14,6 @@ from bundlewise.errors import ConfigError, Location, Message
 from bundlewise.serve import check_host, event_for, inject_client
 from bundlewise.watch import BuildOutcome
 from tests.watch_fixture import WatchProcess, make_project, wait_for
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 def test_refuses_a_non_loopback_host_unless_given_explicitly() -> None:
@@ -70,43 +65,38 @@ def test_serves_pages_with_the_client_and_refuses_escapes(
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 def test_browser_reloads_swaps_css_and_shows_the_overlay(
-    served: tuple[WatchProcess, str],
+    served: tuple[WatchProcess, str], browser: Any
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     process, url = served
     root = process.root
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_function("document.title === 'v1:start'", timeout=30_000)
-            page.evaluate("window.__mark = 'kept'")
-            page.wait_for_timeout(300)  # let the event stream connect before the first edit
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_function("document.title === 'v1:start'", timeout=30_000)
+        page.evaluate("window.__mark = 'kept'")
+        page.wait_for_timeout(300)  # let the event stream connect before the first edit
 
-            # A CSS-only change swaps the stylesheet: new colour, same document (mark kept).
-            (root / "styles/site.css").write_text("h1 { color: rgb(255, 0, 0); }\n")
-            page.wait_for_function(
-                "getComputedStyle(document.querySelector('h1')).color === 'rgb(255, 0, 0)'",
-                timeout=30_000,
-            )
-            assert page.evaluate("window.__mark") == "kept"
+        # A CSS-only change swaps the stylesheet: new colour, same document (mark kept).
+        (root / "styles/site.css").write_text("h1 { color: rgb(255, 0, 0); }\n")
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('h1')).color === 'rgb(255, 0, 0)'",
+            timeout=30_000,
+        )
+        assert page.evaluate("window.__mark") == "kept"
 
-            # A script change reloads the page.
-            (root / "src/util.ts").write_text('export const label = (s: string) => "v2:" + s;\n')
-            page.wait_for_function("document.title === 'v2:start'", timeout=30_000)
-            assert page.evaluate("window.__mark") is None
+        # A script change reloads the page.
+        (root / "src/util.ts").write_text('export const label = (s: string) => "v2:" + s;\n')
+        page.wait_for_function("document.title === 'v2:start'", timeout=30_000)
+        assert page.evaluate("window.__mark") is None
 
-            # A syntax error shows the overlay with the location; fixing it removes the overlay.
-            (root / "src/util.ts").write_text("export const label = (s: string) =>;\n")
-            overlay = page.locator("#bundlewise-overlay")
-            overlay.wait_for(state="visible", timeout=30_000)
-            assert "src/util.ts:1:" in overlay.inner_text()
-            (root / "src/util.ts").write_text('export const label = (s: string) => "v3:" + s;\n')
-            page.wait_for_function("document.title === 'v3:start'", timeout=30_000)
-            wait_for(lambda: page.locator("#bundlewise-overlay").count() == 0, "overlay gone")
-        finally:
-            browser.close()
+        # A syntax error shows the overlay with the location; fixing it removes the overlay.
+        (root / "src/util.ts").write_text("export const label = (s: string) =>;\n")
+        overlay = page.locator("#bundlewise-overlay")
+        overlay.wait_for(state="visible", timeout=30_000)
+        assert "src/util.ts:1:" in overlay.inner_text()
+        (root / "src/util.ts").write_text('export const label = (s: string) => "v3:" + s;\n')
+        page.wait_for_function("document.title === 'v3:start'", timeout=30_000)
+        wait_for(lambda: page.locator("#bundlewise-overlay").count() == 0, "overlay gone")
+    finally:
+        page.close()
