@@ -25,7 +25,7 @@ from bundlewise.cache import Cache
 from bundlewise.compress import CompressOptions, CompressStats, Sizes, compress_outputs
 from bundlewise.errors import BuildError, ConfigError
 
-SHARED_DATA = Path(__file__).parents[2] / "shared" / "data"
+SAMPLE_APP = Path(__file__).resolve().parents[1] / "sample_app"
 
 DECODERS: dict[str, Callable[[bytes], bytes]] = {
     "br": brotli.decompress,
@@ -170,11 +170,8 @@ def test_doesnt_compress_already_compressed_types(tmp_path: Path) -> None:
 
 
 def test_real_images_and_fonts_are_left_alone(tmp_path: Path) -> None:
-    sources = [SHARED_DATA / "images" / "chelsea.png", SHARED_DATA / "fonts"]
-    if not all(p.exists() for p in sources):
-        pytest.skip("shared test data is missing")
-    shutil.copy(sources[0], tmp_path / "cat.png")
-    shutil.copy(sources[1] / "inter-latin-400-normal.woff2", tmp_path / "inter.woff2")
+    shutil.copy(SAMPLE_APP / "images" / "chelsea.png", tmp_path / "cat.png")
+    shutil.copy(SAMPLE_APP / "fonts" / "inter-latin-400-normal.woff2", tmp_path / "inter.woff2")
     sizes, _ = run(tmp_path, ["cat.png", "inter.woff2"])
 
     assert siblings(tmp_path) == set()
