@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import esbuild_binary, median_of, three_times_ten, timed  # noqa: E402
+from common import esbuild_binary, median_of, three_times_ten, timed
 
 
 def main() -> None:

@@ -55,7 +55,7 @@ export default {{
     {bundler_options}: {{
       input: {entry},
       preserveEntrySignatures: "strict",
-      output: {{ format: "es" }},
+      output: {{ format: "es" }},{quiet}
     }},
   }},
   plugins: [
@@ -133,6 +133,8 @@ def write_vite_config(vite: Vite, app: Path, out: Path) -> Path:
         out=json.dumps(str(out)),
         entry=json.dumps(str(app / "entry.js")),
         bundler_options="rolldownOptions" if major >= 8 else "rollupOptions",
+        # Rolldown otherwise prints which plugin was slow: the compression plugin, as expected.
+        quiet="\n      checks: { bundlerTimings: false }," if major >= 8 else "",
     )
     config = vite.script.parents[3] / "vite.config.mjs"
     config.write_text(text)

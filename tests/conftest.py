@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from esbuild_fixture import real_esbuild
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +114,9 @@ def sample_app(tmp_path: Path, warm_image_cache: Path) -> Path:
 def run_cli(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run `python -m bundlewise ARGS` as a user would; returns the finished process."""
 
-    def run(*args: str | Path, cwd: Path | None = None, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str | Path, cwd: Path | None = None, **extra_env: str
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bundlewise", *map(str, args)],
             cwd=cwd,

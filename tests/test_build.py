@@ -139,7 +139,7 @@ def test_public_files_are_copied_verbatim(built: Path, sample_app: Path) -> None
 def test_html_outside_edited_tags_is_unchanged(built: Path, sample_app: Path) -> None:
     source = (sample_app / "about.html").read_text()
     output = (built / "about.html").read_text()
-    assert output.startswith(source[: source.index("<link rel=\"icon\"")])
+    assert output.startswith(source[: source.index('<link rel="icon"')])
     between = source[source.index("</head>") : source.index("<img")]
     assert between in output
     assert output.endswith(source[source.index("\n    </main>") :])
@@ -186,7 +186,9 @@ def test_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli
 
 
 def test_a_file_used_by_css_and_html_ships_once(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
-    font = (Path(__file__).parents[1] / "sample_app/fonts/inter-latin-400-normal.woff2").read_bytes()
+    font = (
+        Path(__file__).parents[1] / "sample_app/fonts/inter-latin-400-normal.woff2"
+    ).read_bytes()
     root = make_project(
         {
             "index.html": '<link rel="preload" href="./f.woff2" as="font" crossorigin>\n'

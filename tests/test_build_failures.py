@@ -52,14 +52,18 @@ def test_missing_import(app: Path, run_cli) -> None:  # type: ignore[no-untyped-
 
 
 def test_missing_script_names_the_page_and_line(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    (app / "index.html").write_text('<!doctype html>\n\n<script type="module" src="./src/gone.ts"></script>\n')
+    (app / "index.html").write_text(
+        '<!doctype html>\n\n<script type="module" src="./src/gone.ts"></script>\n'
+    )
     err = fails(run_cli, app)
     assert "index.html:3" in err and "src/gone.ts" in err and "not found" in err
 
 
 def test_reference_outside_the_root(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app.parent / "secret.css").write_text("body{}")
-    (app / "index.html").write_text('<!doctype html>\n<link rel="stylesheet" href="../secret.css">\n')
+    (app / "index.html").write_text(
+        '<!doctype html>\n<link rel="stylesheet" href="../secret.css">\n'
+    )
     err = fails(run_cli, app)
     assert "index.html:2" in err and "outside the app root" in err
 
@@ -88,7 +92,9 @@ def test_config_that_is_not_toml(app: Path, run_cli) -> None:  # type: ignore[no
 
 @pytest.mark.parametrize("out_dir", [".", "..", "src"])
 def test_dangerous_out_dir_is_refused(app: Path, run_cli, out_dir: str) -> None:  # type: ignore[no-untyped-def]
-    (app / "bundlewise.toml").write_text(f'out_dir = "{out_dir}"\npages = ["*.html", "src/*.html"]\n')
+    (app / "bundlewise.toml").write_text(
+        f'out_dir = "{out_dir}"\npages = ["*.html", "src/*.html"]\n'
+    )
     if out_dir == "src":
         (app / "src/page.html").write_text("<p>a page in src</p>\n")
     err = fails(run_cli, app, code=2)
@@ -127,9 +133,7 @@ def test_esbuild_of_another_version(app: Path, run_cli) -> None:  # type: ignore
 
 def test_late_stage_failure_keeps_old_dist(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     """A broken image fails the image step, after esbuild already wrote into staging."""
-    (app / "index.html").write_text(
-        APP["index.html"] + '<img src="./broken.png" alt="">\n'
-    )
+    (app / "index.html").write_text(APP["index.html"] + '<img src="./broken.png" alt="">\n')
     (app / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
     dist_before = snapshot(app / "dist")
     done = run_cli("build", app, "--no-compress")

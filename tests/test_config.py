@@ -71,7 +71,7 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
-    write(tmp_path / "bundlewise.toml", 'minify = true\nbase = \n')
+    write(tmp_path / "bundlewise.toml", "minify = true\nbase = \n")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     location = caught.value.messages[0].location

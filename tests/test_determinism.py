@@ -11,7 +11,9 @@ from helpers import snapshot
 
 
 def test_two_builds_in_different_places_are_byte_identical(
-    tmp_path: Path, run_cli, warm_image_cache: Path  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    run_cli,
+    warm_image_cache: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     first = copy_sample_app(tmp_path / "one" / "sample_app")
     second = copy_sample_app(tmp_path / "two" / "deeper" / "sample_app")
