@@ -1,7 +1,10 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages → manifest → compress → stats → swap
+    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+          → compress → stats → swap
 
+Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
+`on_html`, `on_manifest`, `on_post_build`; see `bundlewise.plugins.Plugin`).
 Each step is a function of plain data; this module only runs them in order inside a staging
 folder, so that the output folder changes only when every step succeeded.
 """
@@ -18,10 +21,10 @@ from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
-from bundlewise.graph import BuildGraph
+from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
-from bundlewise.pages import IMAGE_EXTENSIONS, Page, find_pages, read_page
+from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
@@ -45,9 +48,16 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    references: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     plugins: PluginRunner = field(default_factory=PluginRunner)
+
+    def read(self, path: str) -> bytes:
+        """An output's current bytes: changed in memory, or as written in staging."""
+        changed = self.changed.get(path)
+        return changed if changed is not None else (self.staging / path).read_bytes()
 
     def hook(self, name: str, value: T, **context: Any) -> T:
         """`value` through plugin hook `name` (see `bundlewise.plugins.Plugin`)."""
@@ -142,43 +152,12 @@ def copy_public(state: BuildState) -> None:
 
 
 def preload_lazy_css(state: BuildState) -> None:
+    """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
-    files = _Reader(state)
-    result = wrap_dynamic_imports(state.graph, files, state.config.assets_dir)
+    result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
     state.changed.update(result.files)
-    if result.helper:
-        from bundlewise.graph import Output
-
-        outputs = dict(state.graph.outputs)
-        outputs[result.helper] = Output(result.helper, "chunk", len(result.files[result.helper]))
-        for path, data in result.files.items():
-            if path.endswith(".js") and path != result.helper:
-                old = outputs[path]
-                outputs[path] = _with_refs(old, result.helper, data)
-        state.graph = BuildGraph(outputs=dict(sorted(outputs.items())), entries=state.graph.entries)
-
-
-def _with_refs(out: Any, helper: str, data: bytes) -> Any:
-    from dataclasses import replace
-
-    imports = out.imports if helper in out.imports else (helper, *out.imports)
-    return replace(out, imports=imports, bytes=len(data))
-
-
-class _Reader(dict[str, bytes]):
-    """Output bytes read on demand from the staging folder (most outputs are never read)."""
-
-    def __init__(self, state: BuildState) -> None:
-        super().__init__()
-        self.state = state
-
-    def __missing__(self, path: str) -> bytes:
-        data = self.state.changed.get(path) or (self.state.staging / path).read_bytes()
-        self[path] = data
-        return data
-
-    def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and (self.state.staging / path).is_file()
+    state.references.update(result.references)
+    state.graph = result.graph
 
 
 def optimize_images(state: BuildState) -> None:
@@ -193,19 +172,13 @@ def finalize_names(state: BuildState) -> None:
     assert state.graph is not None
     if not state.changed:
         return
-    refs = {
-        out.path: {*out.imports, *out.dynamic_imports, *out.assets, *_map_of(state, out.path)}
-        | _deps_in_text(state, out.path)
-        for out in state.graph
-    }
-    reader = _Reader(state)
-    renames = rehash(refs, set(state.changed), reader.__getitem__)
+    refs = {out.path: _references(state, out) for out in state.graph}
+    renames = rehash(refs, set(state.changed), state.read)
     for old, new in renames.items():
-        data = rewrite_references(reader[old], renames)
+        data = rewrite_references(state.read(old), renames)
         (state.staging / old).unlink(missing_ok=True)
+        state.changed.pop(old, None)
         state.changed[new] = data
-        if new != old:
-            state.changed.pop(old, None)
     for path, data in state.changed.items():
         target = state.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,20 +188,13 @@ def finalize_names(state: BuildState) -> None:
     state.changed.clear()
 
 
-def _map_of(state: BuildState, path: str) -> list[str]:
+def _references(state: BuildState, out: Output) -> set[str]:
+    """Every output whose name appears in `out`'s bytes."""
     assert state.graph is not None
-    return [path + ".map"] if path + ".map" in state.graph.outputs else []
-
-
-def _deps_in_text(state: BuildState, path: str) -> set[str]:
-    """CSS files named in a wrapped `import()` call (the metafile does not know of them)."""
-    assert state.graph is not None
-    data = state.changed.get(path)
-    if data is None or not path.endswith(".js"):
-        return set()
-    from bundlewise.rehash import basename
-
-    return {o.path for o in state.graph if o.kind == "css" and basename(o.path).encode() in data}
+    refs = {*out.imports, *out.dynamic_imports, *out.assets, *state.references.get(out.path, ())}
+    if out.path + ".map" in state.graph.outputs:
+        refs.add(out.path + ".map")  # the `sourceMappingURL` comment
+    return refs
 
 
 def copy_page_assets(state: BuildState) -> None:
@@ -336,10 +302,6 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
     state.stats = compute_stats(result, sizes, budget=budget)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
-
-
-def is_image(path: str) -> bool:
-    return path.lower().endswith(IMAGE_EXTENSIONS)
 
 
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
-from bundlewise.graph import BuildGraph
+from bundlewise.graph import BuildGraph, Output
 from bundlewise.sourcemap import insert_into_map
 
 HELPER_NAME = "preload-helper-AAAAAAAA.js"  # placeholder hash: `rehash` names it by content
@@ -49,16 +49,19 @@ HELPER_SOURCE = (
 class PreloadResult:
     files: dict[str, bytes]
     """Changed and added files (output path → bytes)."""
-    helper: str | None
-    """The helper's output path, when any call needed it."""
+    graph: BuildGraph
+    """The graph with the helper as an output, imported by every wrapped script."""
+    references: dict[str, frozenset[str]]
+    """Wrapped script → the CSS files its calls name (the metafile does not know of them)."""
 
 
 def wrap_dynamic_imports(
-    graph: BuildGraph, files: Mapping[str, bytes], assets_dir: str
+    graph: BuildGraph, read: Callable[[str], bytes], assets_dir: str
 ) -> PreloadResult:
     """Wrap every `import()` of a chunk that has CSS or static imports of its own."""
     helper = f"{assets_dir}/{HELPER_NAME}" if assets_dir else HELPER_NAME
     changed: dict[str, bytes] = {}
+    references: dict[str, frozenset[str]] = {}
     for out in graph:
         if out.kind == "map" or not out.is_js or not out.dynamic_imports:
             continue
@@ -66,16 +69,31 @@ def wrap_dynamic_imports(
         targets = {t: deps for t in out.dynamic_imports if (deps := _deps_of(graph, t, loaded))}
         if not targets:
             continue
-        script, insertions = _wrap(out.path, files[out.path], targets, helper)
+        script, insertions = _wrap(out.path, read(out.path), targets, helper)
         if not insertions:
             continue
         changed[out.path] = script
+        references[out.path] = frozenset(
+            d for deps in targets.values() for d in deps if d.endswith(".css")
+        )
         map_path = out.path + ".map"
-        if map_path in files:
-            changed[map_path] = insert_into_map(files[map_path], insertions)
-    if changed:
-        changed[helper] = HELPER_SOURCE
-    return PreloadResult(changed, helper if changed else None)
+        if map_path in graph.outputs:
+            changed[map_path] = insert_into_map(read(map_path), insertions)
+    if not changed:
+        return PreloadResult({}, graph, {})
+    changed[helper] = HELPER_SOURCE
+    return PreloadResult(changed, _with_helper(graph, helper, changed), references)
+
+
+def _with_helper(graph: BuildGraph, helper: str, changed: Mapping[str, bytes]) -> BuildGraph:
+    """`graph` with the helper added and imported (statically) by every script that uses it."""
+    outputs = dict(graph.outputs)
+    outputs[helper] = Output(helper, "chunk", len(changed[helper]))
+    for path, data in changed.items():
+        if path.endswith(".js") and path != helper:
+            out = outputs[path]
+            outputs[path] = replace(out, imports=(helper, *out.imports), bytes=len(data))
+    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=graph.entries)
 
 
 def _deps_of(graph: BuildGraph, target: str, loaded: set[str]) -> list[str]:
