@@ -8,9 +8,10 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -85,6 +86,25 @@ def cli(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> Non
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+APP_ARGUMENT = click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
+
+
+def config_option(note: str = "") -> Callable[[F], F]:
+    """`-c/--config PATH`, the same on every command that reads the config."""
+    default = (
+        "Config file (default: APP/bundlewise.toml or [tool.bundlewise] in APP/pyproject.toml)."
+    )
+    return click.option(
+        "-c",
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help=f"{default} {note}".strip(),
+    )
+
+
 def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> Any:
     from bundlewise.config import load_config
 
@@ -92,14 +112,8 @@ def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> A
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Config file (default: APP/bundlewise.toml or [tool.bundlewise] in APP/pyproject.toml).",
-)
+@APP_ARGUMENT
+@config_option()
 @click.option(
     "-o", "--out-dir", type=click.Path(path_type=Path), help="Output folder (default: APP/dist)."
 )
@@ -200,14 +214,8 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Config file (its [budget] applies instead of the one recorded at build time).",
-)
+@APP_ARGUMENT
+@config_option("Its [budget] applies instead of the one recorded at build time.")
 @click.option(
     "--stats",
     "stats_path",
@@ -292,7 +300,7 @@ def esbuild_install(console: Console, force: bool) -> None:
 
 
 @esbuild.command("which", context_settings=CONTEXT_SETTINGS)
-@click.argument("app", type=click.Path(file_okay=False, path_type=Path), default=".")
+@APP_ARGUMENT
 @click.pass_obj
 def esbuild_which(console: Console, app: Path) -> None:
     """Print the esbuild binary a build of APP would use (no install).
@@ -345,10 +353,8 @@ def _print_error(exc: BundlewiseError) -> None:
 def _watch_options(command: Any) -> Any:
     """Options shared by `watch` and `serve`."""
     decorators: list[Any] = [
-        click.argument("app", type=click.Path(file_okay=False, path_type=Path), default="."),
-        click.option("-c", "--config", "config_path",
-                     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                     help="Config file (default: APP/bundlewise.toml or APP/pyproject.toml)."),
+        APP_ARGUMENT,
+        config_option(),
         click.option("-o", "--out-dir", type=click.Path(path_type=Path),
                      help="Output folder (default: APP/dist)."),
         click.option("--base", help="Public URL the output is served from (default: /)."),
