@@ -6,6 +6,7 @@ for the user; `pool` turns it into a `Message` naming the file.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 import warnings
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from bundlewise.images import formats
 
 if TYPE_CHECKING:
-    from PIL import Image
+    from PIL import Image, ImageCms
 
 # Pillow reports malformed EXIF and the like through `warnings`. The filter list is global, so the
 # short section that opens and decodes runs under one lock and records them; the slow part
@@ -199,18 +200,33 @@ def _to_srgb(im: Image.Image, found_warnings: list[str]) -> Image.Image:
     from PIL import ImageCms
 
     try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        if ImageCms.getProfileDescription(source).strip().startswith("sRGB"):
+        transform = _srgb_transform(bytes(icc), im.mode)
+        if transform is None:
             return im
-        out_mode = "RGBA" if im.mode == "RGBA" else "RGB"
-        converted = ImageCms.profileToProfile(
-            im, source, ImageCms.createProfile("sRGB"), outputMode=out_mode
-        )
+        converted = ImageCms.applyTransform(im, transform)
     except (ImageCms.PyCMSError, OSError, ValueError) as exc:
         found_warnings.append(f"embedded ICC profile unreadable, pixels taken as sRGB ({exc})")
         return im
     assert converted is not None
     return converted
+
+
+@functools.lru_cache(maxsize=16)
+def _srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The transform from profile `icc` to sRGB, or None when `icc` is an sRGB profile.
+
+    Built once per profile: building costs about 2 ms, as much as converting a 0.3 MP photo, and
+    a set of photos mostly shares one or two profiles (a camera's, Display P3). Failures are not
+    cached, so each image with a broken profile gets its own warning.
+    """
+    from PIL import ImageCms
+
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    if ImageCms.getProfileDescription(source).strip().startswith("sRGB"):
+        return None
+    out_mode = "RGBA" if mode == "RGBA" else "RGB"
+    # profileToProfile's defaults: perceptual intent, no flags.
+    return ImageCms.buildTransform(source, ImageCms.createProfile("sRGB"), mode, out_mode)
 
 
 def _normalize_mode(im: Image.Image) -> Image.Image:

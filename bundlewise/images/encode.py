@@ -114,7 +114,10 @@ def resize(im: Image.Image, width: int) -> Image.Image:
     height = max(1, round(im.height * width / im.width))
     if im.mode in ("1", "P"):  # resample true colours, not palette indexes
         im = im.convert("RGBA" if has_alpha(im) else "L" if im.mode == "1" else "RGB")
-    return im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # A gap of 2 (libvips' too) box-reduces by an integer factor while at least 2x is left for
+    # Lanczos. Measured on a 4032 px photo: to 960 px in 58 ms instead of 136 ms with a gap of 3,
+    # to 480 px in 21 instead of 48, SSIM to a box-filtered reference equal or higher.
+    return im.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def has_alpha(im: Image.Image) -> bool:
@@ -162,7 +165,20 @@ def _jpeg(im: Image.Image, options: ImageOptions) -> bytes:
         assert stripped is not None
         return stripped
     im.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-    return out.getvalue()
+    return drop_jfif(out.getvalue())
+
+
+def drop_jfif(data: bytes) -> bytes:
+    """`data` without a leading JFIF APP0 segment: 18 bytes that no browser needs.
+
+    JFIF only states a pixel density (ours is the default 1:1) and that the three components are
+    YCbCr; without it decoders infer YCbCr from the component ids 1, 2, 3 that libjpeg writes
+    (RGB-coded files carry an Adobe segment instead, which stays). sharp omits it the same way.
+    """
+    if data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00":
+        length = int.from_bytes(data[4:6], "big")
+        return data[:2] + data[4 + length :]
+    return data
 
 
 def _png(im: Image.Image, options: ImageOptions) -> bytes:
@@ -189,4 +205,4 @@ def mozjpeg_lossless(data: bytes) -> bytes | None:
         import mozjpeg_lossless_optimization  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return None
-    return bytes(mozjpeg_lossless_optimization.optimize(data))
+    return drop_jfif(bytes(mozjpeg_lossless_optimization.optimize(data)))
