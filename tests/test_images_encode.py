@@ -1,4 +1,4 @@
-"""The fast paths of the JPEG encoder, the resizer and the sRGB conversion, checked on real pixels."""
+"""The fast paths of the JPEG encoder, the resizer, the sRGB conversion and the lossless strip."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from bundlewise.images import ImageOptions
+from bundlewise.cache import Cache
+from bundlewise.images import ImageJob, ImageOptions, optimize, optimize_images
 from bundlewise.images.decode import _srgb_transform, decode
 from bundlewise.images.encode import drop_jfif, encode, resize
 
@@ -95,3 +96,44 @@ def test_a_broken_profile_warns_for_every_image_that_has_it() -> None:
     for _ in range(2):
         decoded = decode(out.getvalue(), "jpeg", 10**8)
         assert any("ICC profile unreadable" in w for w in decoded.warnings)
+
+
+def with_metadata(im: Image.Image, quality: int, comment: bytes) -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    return pillow_jpeg_at(im, quality, exif=exif, comment=comment)
+
+
+def pillow_jpeg_at(im: Image.Image, quality: int, **params: object) -> bytes:
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=quality, **params)
+    return out.getvalue()
+
+
+def test_a_small_source_with_big_metadata_is_stripped_losslessly() -> None:
+    source = with_metadata(photo(), 30, b"x" * 60_000)  # q30: the q80 re-encode is larger
+    result = optimize_images([ImageJob("a.jpg", source)], ImageOptions(formats=()), Cache(None))
+    primary = result["a.jpg"].primary.data
+    assert not result["a.jpg"].kept_source and len(primary) < len(source) - 60_000
+    with Image.open(io.BytesIO(primary)) as out:
+        assert getattr(out, "applist", None) == [] and not out.getexif()
+    assert np.array_equal(pixels(primary), pixels(source))  # the source's own DCT data
+
+
+def test_the_strip_is_not_tried_when_it_cannot_beat_the_re_encode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tried: list[int] = []
+    real = optimize._strip_jpeg
+
+    def spy(data: bytes) -> bytes | None:
+        tried.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(optimize, "_strip_jpeg", spy)
+    high = with_metadata(photo(), 95, b"shot by someone")
+    low = with_metadata(photo(), 30, b"shot by someone")
+    jobs = [ImageJob("high.jpg", high), ImageJob("low.jpg", low)]
+    result = optimize_images(jobs, ImageOptions(formats=()), Cache(None))
+    assert tried == [len(low)]  # q95 is over twice the q80 re-encode: not tried
+    assert len(result["high.jpg"].primary.data) < len(high) / 2

@@ -70,6 +70,8 @@ class Decoded:
     # The pixels only needed metadata removed (no rotation, no colour conversion).
     pixels_unchanged: bool = True
     lossless: bool = False
+    # Bytes of the source's JPEG APPn and COM segments: what a lossless strip drops at least.
+    metadata_bytes: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -154,6 +156,7 @@ def _decode(data: bytes, fmt: str, max_pixels: int) -> Decoded:
         servable=servable and pixels_unchanged,
         pixels_unchanged=pixels_unchanged,
         lossless=fmt == "webp" and formats.is_lossless_webp(data),
+        metadata_bytes=sum(4 + len(payload) for _, payload in getattr(im, "applist", [])),
         warnings=found_warnings,
     )
 
