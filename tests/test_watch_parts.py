@@ -12,7 +12,13 @@ import pytest
 
 from bundlewise.config import load_config
 from bundlewise.watch import dev_config
-from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, start_observer
+from bundlewise.watch.events import (
+    Debouncer,
+    PathFilter,
+    own_dirs,
+    own_prefixes,
+    start_observer,
+)
 from bundlewise.watch.incremental import split_args, to_message
 from bundlewise.watch.protocol import Packet, decode_packet, encode_packet
 
@@ -75,10 +81,15 @@ def test_the_quiet_period_is_waited_for() -> None:
 
 
 def test_own_folders_and_editor_files_are_ignored(tmp_path: Path) -> None:
-    allowed = PathFilter(tmp_path, own_dirs(tmp_path / "dist", tmp_path / ".bundlewise-cache"))
+    dist = tmp_path / "dist"
+    allowed = PathFilter(
+        tmp_path, own_dirs(dist, tmp_path / ".bundlewise-cache"), own_prefixes(dist)
+    )
     assert allowed(str(tmp_path / "src" / "a.ts"))
     assert allowed(str(tmp_path / "bundlewise.toml"))
+    assert allowed(str(tmp_path / "dist.trash-1.js"))
     for path in ("dist/a.js", ".dist.staging/x", ".dist.old", ".bundlewise-cache/images/ab",
+                 ".dist.trash-12-3", ".dist.trash-12-3/assets/a.js",
                  "src/.a.ts.swp", "src/a.ts~", ".git/index", "node_modules/x/y.js"):  # fmt: skip
         assert not allowed(str(tmp_path / path)), path
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from bundlewise.output import trash_prefix
+
 # Editor droppings that change while a file is open, never inputs.
 IGNORED_NAMES = ("*.swp", "*.swx", "*.swpx", "*~", ".#*", "4913", ".DS_Store")
 IGNORED_DIRS = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache")
@@ -57,13 +59,19 @@ class Debouncer:
 class PathFilter:
     """Which paths may trigger a rebuild: none under our outputs, the cache or VCS folders."""
 
-    def __init__(self, root: Path, own_dirs: Iterable[Path]) -> None:
+    def __init__(
+        self, root: Path, own_dirs: Iterable[Path], own_prefixes: Iterable[str] = ()
+    ) -> None:
         self.root = root
         self.own = tuple(own_dirs)
+        self.own_prefixes = tuple(own_prefixes)
+        """Paths starting with these strings are ours too (old outputs being deleted)."""
 
     def __call__(self, path: str) -> bool:
         p = Path(path)
         if any(p == d or p.is_relative_to(d) for d in self.own):
+            return False
+        if path.startswith(self.own_prefixes):
             return False
         if any(fnmatch.fnmatch(p.name, pattern) for pattern in IGNORED_NAMES):
             return False
@@ -78,6 +86,11 @@ def own_dirs(out_dir: Path, cache_dir: Path) -> list[Path]:
     """The output folder, its staging and backup siblings (see `output.Staging`), and the cache."""
     parent, name = out_dir.parent, out_dir.name
     return [out_dir, parent / f".{name}.staging", parent / f".{name}.old", cache_dir]
+
+
+def own_prefixes(out_dir: Path) -> list[str]:
+    """Old outputs renamed for deletion (`output.BackgroundRemoval`) are siblings named so."""
+    return [str(out_dir.parent / trash_prefix(out_dir))]
 
 
 def start_observer(

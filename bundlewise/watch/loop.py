@@ -17,7 +17,8 @@ from typing import Any, Protocol
 
 from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
-from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, start_observer
+from bundlewise.output import BackgroundRemoval
+from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes, start_observer
 from bundlewise.watch.incremental import IncrementalBundler
 
 
@@ -71,25 +72,30 @@ class Watcher:
         self.bundler = IncrementalBundler()
         self.plugins: Any = None
         self._digests: dict[str, str] = {}
+        self._removal: BackgroundRemoval | None = None
 
     def run(self) -> None:
         """Never returns normally; Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit) end it."""
         debouncer = Debouncer(self.options.debounce)
         observer = None
-        try:
-            # Watch first: a file saved during the first build gives a rebuild, not a stale output.
-            observer = self._observe(debouncer)
-            self.build(0, initial=True)
-            while True:
-                batch = debouncer.wait()
-                if self._config_changed(batch) and self._reload():
+        # The previous output is deleted after each rebuild is announced (see `build`); leaving
+        # the block waits for that, so no old output is left behind.
+        with BackgroundRemoval() as self._removal:
+            try:
+                # Watch first: a file saved during the first build gives a rebuild, not stale output.
+                observer = self._observe(debouncer)
+                self.build(0, initial=True)
+                while True:
+                    batch = debouncer.wait()
+                    if self._config_changed(batch) and self._reload():
+                        observer.stop()
+                        observer = self._observe(debouncer)
+                    self.build(len(batch))
+            finally:
+                if observer is not None:
                     observer.stop()
-                    observer = self._observe(debouncer)
-                self.build(len(batch))
-        finally:
-            if observer is not None:
-                observer.stop()
-            self.bundler.close()
+                self.bundler.close()
+                self._removal = None
 
     def build(self, changes: int, initial: bool = False) -> BuildOutcome:
         from bundlewise.pipeline import build
@@ -117,13 +123,18 @@ class Watcher:
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
         for listener in self.listeners:
             listener(outcome)
+        if self._removal is not None:
+            self._removal.start()
         return outcome
 
     def _profile(self, config: Config) -> Config:
         return config if self.options.production else dev_config(config)
 
     def _observe(self, debouncer: Debouncer) -> Any:
-        allowed = PathFilter(self.config.root, own_dirs(self.config.out_dir, self.config.cache_dir))
+        config = self.config
+        allowed = PathFilter(
+            config.root, own_dirs(config.out_dir, config.cache_dir), own_prefixes(config.out_dir)
+        )
 
         def on_path(path: str) -> None:
             if allowed(path):
