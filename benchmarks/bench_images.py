@@ -211,6 +211,12 @@ def main() -> None:
         Job("AVIF q50, effort 4 in both", "avif"),
         Job("AVIF q50, bundlewise default effort 3 (sharp 4)", "avif", avif_effort=3),
         Job(f"JPEG q80, {args.width} px wide", "jpeg", args.width),
+        Job(
+            f"JPEG q80, {args.width} px wide, Pillow alone",
+            "jpeg",
+            args.width,
+            lossless_passes=False,
+        ),
         Job("PNG (lossless; PNG sources)", "png", only="png"),
         Job("PNG, Pillow alone (no oxipng pass)", "png", only="png", lossless_passes=False),
     ]
