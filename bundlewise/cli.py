@@ -46,6 +46,10 @@ class Console:
         return click.style(text, **kw) if self.color else text
 
 
+# The console of the running command, so that errors raised out of it print the same way.
+_console: Console | None = None
+
+
 def use_color(flag: bool | None) -> bool:
     """--color/--no-color, then NO_COLOR / FORCE_COLOR (https://no-color.org), then is stderr a TTY."""
     if flag is not None:
@@ -78,7 +82,8 @@ def cli(ctx: click.Context, quiet: int, verbose: int, color: bool | None) -> Non
       bundlewise build sample_app      build another folder
       bundlewise report --markdown     size report of the last build, for CI
     """
-    ctx.obj = Console(color=use_color(color), verbosity=verbose - quiet)
+    global _console
+    ctx.obj = _console = Console(color=use_color(color), verbosity=verbose - quiet)
     # Notices from deep inside (e.g. "installing esbuild ...") go through logging to stderr.
     logger = logging.getLogger("bundlewise")
     if not logger.handlers:
@@ -138,7 +143,12 @@ def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> A
     help="Exit 3 when a budget is exceeded (default: on).",
 )
 @click.option("--strict", is_flag=True, default=None, help="Fail the build on warnings.")
-@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON on stdout.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the stats (sizes, pages, budget verdict) as JSON on stdout.",
+)
 @click.pass_obj
 def build(console: Console, app: Path, config_path: Path | None, out_dir: Path | None, base: str | None,
           minify: bool | None, sourcemap: bool | None, images: bool | None, compress: bool | None,
@@ -328,7 +338,7 @@ def main(argv: list[str] | None = None, prog_name: str = "bundlewise") -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except BundlewiseError as exc:
-        _print_error(exc)
+        _print_error(exc, _console or Console(use_color(None), 0))
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -339,8 +349,7 @@ def main(argv: list[str] | None = None, prog_name: str = "bundlewise") -> None:
     sys.exit(0)
 
 
-def _print_error(exc: BundlewiseError) -> None:
-    console = Console(color=use_color(None), verbosity=0)
+def _print_error(exc: BundlewiseError, console: Console) -> None:
     for message in exc.messages:
         console.message(message)
     errors = sum(1 for m in exc.messages if m.severity == "error")
