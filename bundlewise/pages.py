@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
 from bundlewise.config import Config
-from bundlewise.errors import Location, MessageLog
+from bundlewise.errors import Location, Message, MessageLog
 from bundlewise.html import Tag, scan_tags
 from bundlewise.html.edit import split_srcset
 
@@ -197,3 +199,23 @@ def _resolve(
 
 def _what(kind: RefKind) -> str:
     return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]
+
+
+def case_collisions(paths: Iterable[str]) -> list[Message]:
+    """An error for each pair of sources whose names differ only in case.
+
+    Such an app builds on Linux and breaks on macOS and Windows (or the reverse), where the two
+    names are one file.
+    """
+    seen: dict[str, str] = {}
+    problems = []
+    for path in sorted(set(paths)):
+        folded = unicodedata.normalize("NFC", path).casefold()
+        other = seen.setdefault(folded, path)
+        if other != path:
+            problems.append(
+                Message(
+                    f"{other!r} and {path!r} differ only in case or Unicode form", Location(path)
+                )
+            )
+    return problems

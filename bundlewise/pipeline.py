@@ -24,7 +24,7 @@ from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
-from bundlewise.pages import Page, find_pages, read_page
+from bundlewise.pages import Page, case_collisions, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
@@ -95,6 +95,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    log.extend(case_collisions([*entries, *(r.source for p in pages for r in p.refs)]))
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(

@@ -204,3 +204,22 @@ def test_a_file_used_by_css_and_html_ships_once(make_project, run_cli) -> None: 
     html = (root / "dist/index.html").read_text()
     css = next((root / "dist").rglob("site-*.css")).read_text()
     assert f'href="/assets/{fonts[0].name}"' in html and fonts[0].name in css
+
+
+def test_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import unicodedata
+
+    name = unicodedata.normalize("NFD", "rock & roll 'café'.js")
+    root = make_project(
+        {
+            "index.html": f'<script type="module" src="./{name.replace("&", "&amp;")}"></script>\n',
+            name: "console.log('odd');\n",
+        }
+    )
+    done = run_cli("build", root, "--no-compress")
+    assert done.returncode == 0, done.stderr
+    src = next(
+        a["src"] for t, a in tags_of((root / "dist/index.html").read_text()) if t == "script"
+    )
+    assert "%26" in src and "%27" in src and "'" not in src
+    assert (root / "dist" / unquote(src.lstrip("/"))).is_file()
