@@ -81,6 +81,12 @@ class PathFilter:
             return True  # a config file or binary outside the root
         return not any(part in IGNORED_DIRS for part in parts[:-1])
 
+    def holds_own(self, folder: Path) -> bool:
+        """True when one of our folders lies somewhere below `folder`."""
+        if any(d != folder and d.is_relative_to(folder) for d in self.own):
+            return True
+        return any(Path(p).parent.is_relative_to(folder) for p in self.own_prefixes)
+
 
 def own_dirs(out_dir: Path, cache_dir: Path) -> list[Path]:
     """The output folder, its staging and backup siblings (see `output.Staging`), and the cache."""
@@ -94,20 +100,27 @@ def own_prefixes(out_dir: Path) -> list[str]:
 
 
 def start_observer(
-    root: Path, on_path: Callable[[str], None], poll: bool, notice: Callable[[str], None]
+    root: Path,
+    on_path: Callable[[str], None],
+    poll: bool,
+    notice: Callable[[str], None],
+    allowed: PathFilter | None = None,
 ) -> Any:
-    """A running watchdog observer on `root`; polling when asked, or when inotify is unusable."""
+    """A running watchdog observer on `root`; polling when asked, or when inotify is unusable.
+
+    With `allowed`, the folders it rejects (our outputs, the cache) are not watched at all
+    (see `tree`); `on_path` still gets every path, to filter as it likes.
+    """
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
-    handler = _handler(on_path)
     # Our output folder is swapped by renames on every build; watchdog re-adds its watch and warns
     # about replacing the old one. Harmless, and not the user's concern.
     warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, "watchdog")
     if not poll:
         observer = Observer()
         try:
-            observer.schedule(handler, str(root), recursive=True)
+            _schedule(observer, root, on_path, allowed)
             observer.start()
             return observer
         except OSError as exc:
@@ -117,9 +130,38 @@ def start_observer(
             )
             observer.stop()
     observer = PollingObserver(timeout=POLL_INTERVAL)
-    observer.schedule(handler, str(root), recursive=True)
+    _schedule(observer, root, on_path, allowed)
     observer.start()
     return observer
+
+
+def _schedule(
+    observer: Any, root: Path, on_path: Callable[[str], None], allowed: PathFilter | None
+) -> None:
+    if allowed is None:
+        observer.schedule(
+            _handler(on_path), str(root), recursive=True, event_filter=watched_events()
+        )
+        return
+    from bundlewise.watch.tree import TreeWatch
+
+    handler = _handler(on_path)
+    tree = TreeWatch(observer, handler, allowed)
+    handler.on_event = tree.on_event
+    tree.add(root)
+
+
+def watched_events() -> list[type[Any]]:
+    """The event types we act on. Opening and reading a file changes nothing, and the build
+    reads many of the watched files: leaving those out keeps them out of the kernel's queue."""
+    from watchdog import events
+
+    return [
+        events.FileCreatedEvent, events.FileModifiedEvent, events.FileAttribEvent,
+        events.FileClosedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+        events.DirCreatedEvent, events.DirModifiedEvent, events.DirAttribEvent,
+        events.DirDeletedEvent, events.DirMovedEvent,
+    ]  # fmt: skip
 
 
 def _handler(on_path: Callable[[str], None]) -> Any:
@@ -127,7 +169,12 @@ def _handler(on_path: Callable[[str], None]) -> Any:
     from watchdog.events import FileSystemEventHandler
 
     class Handler(FileSystemEventHandler):
+        on_event: Callable[[Any], None] | None = None
+        """Sees every event first (`tree.TreeWatch` follows new folders)."""
+
         def dispatch(self, event: Any) -> None:
+            if self.on_event is not None:
+                self.on_event(event)
             if event.event_type in ("opened", "closed_no_write"):
                 return  # reading a file changes nothing
             if event.is_directory and event.event_type == "modified":

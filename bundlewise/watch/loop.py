@@ -140,7 +140,7 @@ class Watcher:
             if allowed(path):
                 debouncer.add(path)
 
-        return start_observer(self.config.root, on_path, self.options.poll, self.reporter.info)
+        return start_observer(config.root, on_path, self.options.poll, self.reporter.info, allowed)
 
     def _config_changed(self, batch: set[str]) -> bool:
         names = {self.config.root / CONFIG_FILE, self.config.root / "pyproject.toml"}
