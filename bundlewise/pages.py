@@ -72,36 +72,46 @@ def _unique(items: object) -> list[str]:
 
 
 def find_pages(config: Config) -> list[Path]:
-    """Every HTML page of the app, sorted, skipping output, dependencies, dot-folders and public/."""
-    skip = {config.out_dir, config.public_dir, config.cache_dir}
-    pages: set[Path] = set()
-    outputs: dict[Path, bool] = {}
-    for pattern in config.pages:
-        for path in config.root.glob(pattern):
-            rel_parts = path.relative_to(config.root).parts
-            if any(p.startswith(".") or p == "node_modules" for p in rel_parts[:-1]):
-                continue
-            if any(path == s or s in path.parents for s in skip):
-                continue
-            if _in_an_output(path, config.root, outputs):
-                continue  # an earlier build's output (e.g. before out_dir changed)
-            if path.is_file():
-                pages.add(path)
-    return sorted(pages, key=lambda p: p.relative_to(config.root).as_posix())
+    """Every HTML page of the app, sorted, skipping output, dependencies, dot-folders and public/.
 
-
-def _in_an_output(path: Path, root: Path, seen: dict[Path, bool]) -> bool:
-    """True when a folder between `path` and `root` holds bundlewise's output marker."""
+    A walk that prunes those folders (node_modules can hold tens of thousands of files), with the
+    `pages` globs matched as `Path.glob` would (`**/` also matches the root itself).
+    """
     from bundlewise.output import MARKER
 
-    for folder in path.parents:
-        if folder == root or root not in folder.parents:
-            return False
-        if folder not in seen:
-            seen[folder] = (folder / MARKER).is_file()
-        if seen[folder]:
-            return True
-    return False
+    skip = {str(p) for p in (config.out_dir, config.public_dir, config.cache_dir)}
+    matches = re.compile("|".join(f"(?:{glob_regex(g)})" for g in config.pages))
+    root = str(config.root)
+    pages: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [
+            d
+            for d in dirs
+            if d[0] != "." and d != "node_modules"
+            and os.path.join(folder, d) not in skip
+            and not os.path.isfile(os.path.join(folder, d, MARKER))  # an earlier build's output
+        ]  # fmt: skip
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        pages.extend(prefix + name for name in files if matches.match(prefix + name))
+    return [config.root / rel for rel in sorted(pages)]
+
+
+def glob_regex(pattern: str) -> str:
+    """A `Path.glob` pattern as a regex on POSIX paths: `**/` spans folders, `*` and `?` do not."""
+    out = []
+    for part in re.split(r"(\*\*/|\*|\?|\[[^\]]*\])", pattern):
+        if part == "**/":
+            out.append("(?:.*/)?")
+        elif part == "*":
+            out.append("[^/]*")
+        elif part == "?":
+            out.append("[^/]")
+        elif part.startswith("[") and part.endswith("]") and len(part) > 2:
+            out.append(part.replace("[!", "[^"))
+        else:
+            out.append(re.escape(part))
+    return "".join(out) + r"\Z"
 
 
 def read_page(path: Path, config: Config, log: MessageLog) -> Page:

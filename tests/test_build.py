@@ -223,3 +223,9 @@ def test_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_c
     )
     assert "%26" in src and "%27" in src and "'" not in src
     assert (root / "dist" / unquote(src.lstrip("/"))).is_file()
+
+
+def test_every_output_is_readable_by_a_web_server(built: Path) -> None:
+    for path in built.rglob("*"):
+        if path.is_file():
+            assert path.stat().st_mode & 0o044 == 0o044, path

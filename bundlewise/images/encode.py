@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from bundlewise.images.options import ImageOptions
@@ -39,6 +38,8 @@ _PRIVATE_INFO = ("comment", "exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "
 
 def codec_versions() -> str:
     """Every library version that can change the output bytes (part of the cache key)."""
+    from importlib import metadata  # ~10 ms to import: only when images are optimized
+
     import PIL
     from PIL import features
 

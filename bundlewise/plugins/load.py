@@ -18,7 +18,6 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -107,6 +106,8 @@ def _resolve(
         return _import_file(path, spec, where, problems), path.stem
     if spec in FIRST_PARTY:
         return _import_file(first_party_dir() / f"{spec}.py", spec, where, problems), spec
+    from importlib import metadata  # slow to import (~15 ms): only for installed plugins
+
     entry_points = metadata.entry_points(group=ENTRY_POINT_GROUP, name=spec)
     if not entry_points:
         known = sorted({*FIRST_PARTY, *metadata.entry_points(group=ENTRY_POINT_GROUP).names})

@@ -198,6 +198,7 @@ def write_stats(path: str | Path, stats: Mapping[str, Any]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(dumps_stats(stats))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; it ships in the output like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
