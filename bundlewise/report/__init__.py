@@ -4,14 +4,43 @@ After a build: `compute_stats` → `write_stats` → `render_table` / `github_ou
 `exit_code` decides between 0 and 3. `bundlewise report` is `run_report`.
 """
 
-from bundlewise.report.budget import BudgetConfig
-from bundlewise.report.evaluate import BudgetResult, BudgetRow, evaluate_budget, verdict_of
-from bundlewise.report.github import github_output
-from bundlewise.report.html import render_html, write_html
-from bundlewise.report.markdown import MARKER, render_markdown
-from bundlewise.report.run import exit_code, run_report, with_baseline
-from bundlewise.report.stats import SizesLike, compute_stats, load_stats, write_stats
-from bundlewise.report.table import render_table
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bundlewise.report.budget import BudgetConfig
+    from bundlewise.report.evaluate import BudgetResult, BudgetRow, evaluate_budget, verdict_of
+    from bundlewise.report.github import github_output
+    from bundlewise.report.html import render_html, write_html
+    from bundlewise.report.markdown import MARKER, render_markdown
+    from bundlewise.report.run import exit_code, run_report, with_baseline
+    from bundlewise.report.stats import SizesLike, compute_stats, load_stats, write_stats
+    from bundlewise.report.table import render_table
+
+# Each name is imported from its module on first use (PEP 562), so that reading a config (which
+# only needs the options class) does not import every renderer and worker of the package.
+_EXPORTS = {
+    "BudgetConfig": "bundlewise.report.budget",
+    "BudgetResult": "bundlewise.report.evaluate",
+    "BudgetRow": "bundlewise.report.evaluate",
+    "evaluate_budget": "bundlewise.report.evaluate",
+    "verdict_of": "bundlewise.report.evaluate",
+    "github_output": "bundlewise.report.github",
+    "render_html": "bundlewise.report.html",
+    "write_html": "bundlewise.report.html",
+    "MARKER": "bundlewise.report.markdown",
+    "render_markdown": "bundlewise.report.markdown",
+    "exit_code": "bundlewise.report.run",
+    "run_report": "bundlewise.report.run",
+    "with_baseline": "bundlewise.report.run",
+    "SizesLike": "bundlewise.report.stats",
+    "compute_stats": "bundlewise.report.stats",
+    "load_stats": "bundlewise.report.stats",
+    "write_stats": "bundlewise.report.stats",
+    "render_table": "bundlewise.report.table",
+}
 
 __all__ = [
     "MARKER",
@@ -33,3 +62,9 @@ __all__ = [
     "write_html",
     "write_stats",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
