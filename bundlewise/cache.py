@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +72,8 @@ class Cache:
             return
         path = self._path(namespace, key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         # Write to a temp file in the same folder, then rename: readers never see half an entry.
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:

@@ -13,13 +13,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, Message, MessageLog
-from bundlewise.html import Tag, scan_tags
-from bundlewise.html.edit import split_srcset
+
+if TYPE_CHECKING:
+    from bundlewise.html import Tag
 
 RefKind = Literal["script", "style", "image", "asset"]
 
@@ -118,6 +119,8 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     source = config.rel(path)
     # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
     text = path.read_bytes().decode("utf-8", "surrogateescape")
+    from bundlewise.html import scan_tags  # only apps with pages pay for the HTML modules
+
     tags = tuple(scan_tags(text))
     refs: list[Reference] = []
     for tag in tags:
@@ -130,6 +133,8 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
     """(attribute, url, kind) for each local-file reference a tag can make."""
+    from bundlewise.html.edit import split_srcset
+
     name = tag.name
     out: list[tuple[str, str, RefKind]] = []
     if name == "script" and tag.get("src"):

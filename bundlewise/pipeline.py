@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
@@ -31,7 +31,9 @@ from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
-from bundlewise.rewrite import PageRewrite, rewrite_page
+
+if TYPE_CHECKING:
+    from bundlewise.rewrite import PageRewrite
 
 
 @dataclass
@@ -241,6 +243,7 @@ def copy_page_assets(state: BuildState) -> None:
 def write_pages(state: BuildState) -> None:
     assert state.graph is not None
     from bundlewise import hints
+    from bundlewise.rewrite import rewrite_page
 
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)

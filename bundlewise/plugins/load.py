@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
 import linecache
 import sys
 import traceback
@@ -186,6 +185,8 @@ def _from_class(
         for hook in HOOKS
         if getattr(cls, hook, None) is not getattr(Plugin, hook)
     }
+    import inspect
+
     return LoadedPlugin(name, _order(cls.order, name, problems), hooks, inspect.getsourcefile(cls))
 
 

@@ -7,7 +7,6 @@ folder stays as it was.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -85,6 +84,8 @@ class PluginRunner:
         """Keep only the keyword arguments `function` declares (all of them for `**kwargs`)."""
         key = (plugin.name, hook)
         if key not in self._accepts:
+            import inspect  # ~4 ms to import: only when a plugin is loaded
+
             params = inspect.signature(function).parameters.values()
             if any(p.kind is p.VAR_KEYWORD for p in params):
                 self._accepts[key] = lambda kw: kw
