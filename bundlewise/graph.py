@@ -72,6 +72,14 @@ class BuildGraph:
         visit(path)
         return order
 
+    def asset_sources(self) -> dict[str, str]:
+        """Source path → output path of each file esbuild copied as an asset (its only input)."""
+        return {
+            next(iter(out.inputs)): out.path
+            for out in self.outputs.values()
+            if out.kind == "asset" and len(out.inputs) == 1
+        }
+
     def css_for(self, paths: list[str]) -> list[str]:
         """The CSS bundles of `paths`, in order, without duplicates."""
         css: list[str] = []

@@ -25,7 +25,6 @@ def chunk_key(graph: BuildGraph, path: str) -> str:
 def build_manifest(graph: BuildGraph, extra_assets: Mapping[str, str]) -> dict[str, Any]:
     """The manifest for `graph`, plus `extra_assets` (source → output) referenced from HTML."""
     manifest: dict[str, dict[str, Any]] = {}
-    asset_sources = _asset_sources(graph)
     dynamic_targets = {t for out in graph for t in out.dynamic_imports}
     for out in graph:
         if out.kind in ("map", "asset") or (out.kind == "css" and not out.entry_point):
@@ -46,7 +45,7 @@ def build_manifest(graph: BuildGraph, extra_assets: Mapping[str, str]) -> dict[s
         _add_list(entry, "css", [out.css_bundle] if out.css_bundle else [])
         _add_list(entry, "assets", _assets_of(graph, out))
         manifest[key] = entry
-    for path, source in asset_sources.items():
+    for source, path in graph.asset_sources().items():
         manifest.setdefault(source, {"file": path, "src": source})
     for source, path in extra_assets.items():
         manifest.setdefault(source, {"file": path, "src": source})
@@ -67,15 +66,6 @@ def _assets_of(graph: BuildGraph, out: Output) -> list[str]:
     if out.css_bundle and out.css_bundle in graph.outputs:
         assets.extend(graph.outputs[out.css_bundle].assets)
     return assets
-
-
-def _asset_sources(graph: BuildGraph) -> dict[str, str]:
-    """Output path → source path of each asset esbuild copied (the only input of that output)."""
-    sources = {}
-    for out in graph:
-        if out.kind == "asset" and len(out.inputs) == 1:
-            sources[out.path] = next(iter(out.inputs))
-    return sources
 
 
 def serialize(manifest: Mapping[str, Any]) -> bytes:

@@ -218,11 +218,7 @@ def copy_page_assets(state: BuildState) -> None:
     """
     assert state.graph is not None
     config = state.config
-    emitted = {
-        next(iter(o.inputs)): o.path
-        for o in state.graph
-        if o.kind == "asset" and len(o.inputs) == 1
-    }
+    emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
             if ref.kind in ("script", "style") or ref.source in state.page_files:

@@ -6,11 +6,11 @@ import base64
 import hashlib
 import json
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import tags_of
 from plugin_fixture import build_sample
 
 CONFIG = """
@@ -34,21 +34,10 @@ def dist(built: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(built, tmp_path / "dist"))
 
 
-class Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
 def loaded_files(page: Path) -> list[tuple[str, dict[str, str | None]]]:
     """(output path, attributes) of each script, stylesheet and modulepreload in the page."""
-    parser = Tags()
-    parser.feed(page.read_text())
     found = []
-    for tag, attrs in parser.tags:
+    for tag, attrs in tags_of(page.read_text()):
         rel = set((attrs.get("rel") or "").split())
         url = attrs.get("src") if tag == "script" else attrs.get("href")
         if (tag == "script" or (tag == "link" and rel & {"stylesheet", "modulepreload"})) and url:

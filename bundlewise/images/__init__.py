@@ -6,16 +6,16 @@ Importing this package does not import Pillow; the modules that decode and encod
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bundlewise._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bundlewise.images.options import ImageOptions
     from bundlewise.images.pool import optimize_images
     from bundlewise.images.records import ImageFile, ImageJob, OptimizedImage
 
-# Each name is imported from its module on first use (PEP 562), so that reading a config (which
-# only needs the options class) does not import every renderer and worker of the package.
+# Each name is imported from its module on first use (see bundlewise._lazy).
 _EXPORTS = {
     "ImageOptions": "bundlewise.images.options",
     "optimize_images": "bundlewise.images.pool",
@@ -33,7 +33,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -6,8 +6,9 @@ After a build: `compute_stats` → `write_stats` → `render_table` / `github_ou
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from bundlewise._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bundlewise.report.budget import BudgetConfig
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from bundlewise.report.stats import SizesLike, compute_stats, load_stats, write_stats
     from bundlewise.report.table import render_table
 
-# Each name is imported from its module on first use (PEP 562), so that reading a config (which
-# only needs the options class) does not import every renderer and worker of the package.
+# Each name is imported from its module on first use (see bundlewise._lazy).
 _EXPORTS = {
     "BudgetConfig": "bundlewise.report.budget",
     "BudgetResult": "bundlewise.report.evaluate",
@@ -64,7 +64,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EXPORTS[name]), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
