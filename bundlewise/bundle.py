@@ -1,15 +1,18 @@
-"""Run esbuild once for every script and stylesheet entry, and read back its build graph."""
+"""esbuild's arguments for a build, and one build of every script and stylesheet entry."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundlewise.config import Config
-from bundlewise.errors import BuildError, Message
-from bundlewise.graph import BuildGraph, parse_metafile
+from bundlewise.errors import Message
+
+if TYPE_CHECKING:
+    from bundlewise.esbuild.callbacks import EsbuildPlugins
+    from bundlewise.graph import BuildGraph
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -62,27 +65,19 @@ def run_bundle(
     outdir: Path,
     out_root: Path,
     edit_args: Callable[[list[str]], list[str]] | None = None,
+    plugins: EsbuildPlugins | None = None,
 ) -> tuple[BuildGraph, list[Message]]:
     """Bundle `entries` (paths relative to the root) into `outdir`, a folder of `out_root`.
 
-    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`). Returns the graph,
-    with output paths relative to `out_root`, and esbuild's warnings.
+    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`); `plugins` holds
+    the `on_resolve` / `on_load` callbacks. Returns the graph, with output paths relative to
+    `out_root`, and esbuild's warnings. Runs on a service child of its own, ended before return;
+    the pipeline uses a `ServiceBundler` directly to start the child earlier.
     """
-    from bundlewise.esbuild import find_esbuild, run_esbuild
+    from bundlewise.esbuild.bundler import ServiceBundler
 
-    binary = find_esbuild(config.root, config.esbuild)
-    args = esbuild_args(config, entries, outdir)
-    result = run_esbuild(
-        binary,
-        edit_args(args) if edit_args else args,
-        cwd=config.root,
-        timeout=config.esbuild_timeout,
-    )
-    if result.errors:
-        raise BuildError(list(result.errors))
-    meta_path = outdir / METAFILE
-    meta = json.loads(meta_path.read_bytes())
-    meta_path.unlink()
-    prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
-    graph = parse_metafile(meta, prefix, list(entries))
-    return graph, list(result.warnings)
+    bundler = ServiceBundler()
+    try:
+        return bundler(config, entries, outdir, out_root, edit_args, plugins)
+    finally:
+        bundler.close()

@@ -11,6 +11,7 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import shutil
 import threading
@@ -23,11 +24,13 @@ from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
+from bundlewise.esbuild.bundler import ServiceBundler
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
 from bundlewise.pages import Page, case_collisions, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
+from bundlewise.plugins.esbuild_setup import esbuild_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
@@ -72,29 +75,35 @@ class BuildState:
 T = TypeVar("T")
 
 
-# The esbuild step, `run_bundle`'s signature. The watcher passes one that keeps esbuild's
-# incremental state between rebuilds (`bundlewise.watch.incremental`).
+# The esbuild step, `run_bundle`'s signature (a `ServiceBundler`). The watcher passes one that
+# keeps esbuild's incremental state between rebuilds (`bundlewise.watch.incremental`).
 Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config, plugins: PluginRunner | None = None, bundler: Bundler | None = None
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). Without a
+    `bundler`, the build runs esbuild on a service child of its own, ended before this returns.
     """
     if plugins is None:
         plugins = load_plugins(config)
+    own = ServiceBundler() if bundler is None else None
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, own or bundler or run_bundle)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
+    finally:
+        if own is not None:
+            own.close()
 
 
 def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
+    start_early(bundler, config)
     pages = [read_page(p, config, log) for p in find_pages(config)]
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
@@ -116,6 +125,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
             staging.path / config.assets_dir,
             staging.path,
             edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
+            plugins=esbuild_plugins(plugins, Build(config, staging.path, log)),
         )
         log.extend(warnings)
         state.graph = state.hook("on_graph", state.graph)
@@ -131,6 +141,15 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = post_build(state, result)
         staging.commit()
     return result
+
+
+def start_early(bundler: Bundler, config: Config) -> None:
+    """Start the esbuild child now: it boots while Python reads the pages (~10-20 ms saved).
+    A failure here is reported where esbuild runs, after any problem with the pages."""
+    start = getattr(bundler, "start", None)
+    if start is not None:
+        with contextlib.suppress(BundlewiseError):
+            start(config)
 
 
 def _import_late_steps() -> None:
