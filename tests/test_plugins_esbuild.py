@@ -4,8 +4,8 @@ filters that match nothing, and the esbuild child that must not outlive the buil
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import signal
 import subprocess
 import sys
