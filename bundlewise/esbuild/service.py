@@ -65,7 +65,10 @@ class EsbuildService:
         # esbuild prints only a crash there (the log comes back as data): keep its last lines.
         self._stderr: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL_LINES)
         assert self.process.stderr is not None
-        threading.Thread(target=self._drain, args=(self.process.stderr,), daemon=True).start()
+        self._drainer = threading.Thread(
+            target=self._drain, args=(self.process.stderr,), daemon=True
+        )
+        self._drainer.start()
         self._ready = False
         self._next_id = 0
         self._key = 0
@@ -130,6 +133,8 @@ class EsbuildService:
                 if stream is not None:
                     stream.close()
         self.process.wait()
+        # The group is dead, so stderr is at its end: the drainer closes it and stops.
+        self._drainer.join(timeout=5)
 
     def _build_request(
         self, cwd: Path, flags: Sequence[str], entries: Sequence[tuple[str, str]], context: bool
@@ -230,7 +235,7 @@ class EsbuildService:
             os.killpg(self.process.pid, signal.SIGKILL)
 
     def _drain(self, stream: IO[bytes]) -> None:
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError), stream:
             for line in stream:
                 self._stderr.append(line.decode("utf-8", "replace").rstrip())
 
