@@ -45,10 +45,23 @@ class Output:
 
 
 @dataclass(frozen=True)
+class SourceImport:
+    """One import written in a source file: `import`, `require`, `import()`, `@import`, `url()`."""
+
+    path: str
+    """The imported input (relative to the app root), or the text as written when external."""
+    kind: str
+    """esbuild's kind: `import-statement`, `require-call`, `dynamic-import`, `import-rule`, ..."""
+    external: bool = False
+
+
+@dataclass(frozen=True)
 class BuildGraph:
     outputs: Mapping[str, Output]
     entries: Mapping[str, str]
     """Source path of each explicit entry point → its output (JS or CSS)."""
+    sources: Mapping[str, tuple[SourceImport, ...]] = field(default_factory=dict)
+    """Source path of each input → what it imports, in source order (the metafile's `inputs`)."""
 
     def __iter__(self) -> Iterator[Output]:
         return iter(self.outputs.values())
@@ -108,7 +121,7 @@ class BuildGraph:
             )
             outputs[new.path] = new
         entries = {src: r(p) for src, p in self.entries.items()}
-        return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries)
+        return replace(self, outputs=dict(sorted(outputs.items())), entries=entries)
 
 
 def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str]) -> BuildGraph:
@@ -153,7 +166,14 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         )
         if entry_point in wanted and kind in ("entry", "css"):
             entries[entry_point] = path
-    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries)
+    sources = {
+        path: tuple(
+            SourceImport(i["path"], i.get("kind", ""), bool(i.get("external")))
+            for i in raw.get("imports", [])
+        )
+        for path, raw in meta.get("inputs", {}).items()
+    }
+    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries, sources=sources)
 
 
 def _kind(path: str, entry_point: str | None, wanted: set[str], is_css_bundle: bool) -> OutputKind:
