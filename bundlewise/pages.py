@@ -125,10 +125,34 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     refs: list[Reference] = []
     for tag in tags:
         for attr, url, kind in _candidates(tag):
-            ref = _resolve(config, path, source, tag, attr, url, kind, log)
+            found = _Found(source, text, tag, attr, url, kind)
+            ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
     return Page(source, text, tags, tuple(refs))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A URL found in a page, with what is needed to say exactly where it is."""
+
+    page: str
+    text: str
+    tag: Tag
+    attr: str
+    url: str
+    kind: RefKind
+
+    def where(self) -> Location:
+        """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
+        from bundlewise.html.scan import position
+
+        offset = self.tag.start
+        attr = self.tag.attr(self.attr)
+        if attr is not None:
+            found = self.text.find(self.url, attr.value_start, attr.value_end)
+            offset = found if found >= 0 else attr.value_start
+        return Location(self.page, *position(self.text, offset))
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
@@ -176,16 +200,15 @@ def _split_url(url: str) -> tuple[str, str]:
     return (url[: m.start()], url[m.start() :]) if m else (url, "")
 
 
-def _resolve(
-    config: Config,
-    page_path: Path,
-    page: str,
-    tag: Tag,
-    attr: str,
-    url: str,
-    kind: RefKind,
-    log: MessageLog,
-) -> Reference | None:
+def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
+    url, kind = found.url, found.kind
+    if url[:5].lower() == "file:":
+        log.warning(
+            f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
+            "load: left as written and nothing read (use a path inside the app)",
+            found.where(),
+        )
+        return None
     if not url or url.startswith(("#", "data:", "{{", "{%")) or _EXTERNAL.match(url):
         return None  # external, inline or templated: left as written
     path_part, suffix = _split_url(url)
@@ -198,18 +221,15 @@ def _resolve(
         target = config.root / decoded.lstrip("/")
     else:
         target = page_path.parent / decoded
-    where = Location(page, tag.line)
     resolved = Path(os.path.realpath(target))
     if resolved != config.root and config.root not in resolved.parents:
-        log.error(f"{_what(kind)} {url!r} is outside the app root", where)
+        log.error(f"{_what(kind)} {url!r} is outside the app root", found.where())
         return None
+    source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
-        log.error(
-            f"{_what(kind)} {url!r} not found (looked for {config.rel(Path(os.path.normpath(target)))})",
-            where,
-        )
+        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", found.where())
         return None
-    return Reference(tag, attr, url, kind, config.rel(Path(os.path.normpath(target))), suffix)
+    return Reference(found.tag, found.attr, url, kind, source, suffix)
 
 
 def _what(kind: RefKind) -> str:
