@@ -36,6 +36,36 @@ class Location:
         return self.file
 
 
+# Longer lines are cut around the offset before they go into a message (see `location_in`).
+MAX_LINE_TEXT = 500
+
+
+def location_in(file: str, text: str, offset: int) -> Location:
+    """Where `offset` of `text` (the contents of `file`) is, as esbuild counts: 1-based line,
+    0-based column in UTF-8 bytes, and the line's text (a window of it, marked `...`, when the
+    line is very long: a minified file is one line)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    if end - start > MAX_LINE_TEXT:
+        cut_start = max(start, offset - MAX_LINE_TEXT // 3)
+        cut_end = min(end, cut_start + MAX_LINE_TEXT)
+        head = "..." if cut_start > start else ""
+        tail = "..." if cut_end < end else ""
+        line_text = head + text[cut_start:cut_end] + tail
+        column = len(head) + _utf8_len(text[cut_start:offset])
+    else:
+        line_text = text[start:end]
+        column = _utf8_len(text[start:offset])
+    line = text.count("\n", 0, offset) + 1
+    return Location(file, line, column, line_text.rstrip("\r"))
+
+
+def _utf8_len(text: str) -> int:
+    # surrogateescape: a byte that was not UTF-8 counts as the one byte it was in the file.
+    return len(text.encode("utf-8", "surrogateescape"))
+
+
 @dataclass(frozen=True)
 class Message:
     """One error or warning, with where it happened and optional notes."""

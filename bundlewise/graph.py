@@ -60,6 +60,8 @@ class BuildGraph:
     outputs: Mapping[str, Output]
     entries: Mapping[str, str]
     """Source path of each explicit entry point → its output (JS or CSS)."""
+    source_imports: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Source path → (the path as written, the source esbuild resolved it to) of each import."""
     sources: Mapping[str, tuple[SourceImport, ...]] = field(default_factory=dict)
     """Source path of each input → what it imports, in source order (the metafile's `inputs`)."""
 
@@ -166,6 +168,10 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         )
         if entry_point in wanted and kind in ("entry", "css"):
             entries[entry_point] = path
+    source_imports = {
+        source: tuple((i["original"], i["path"]) for i in raw.get("imports", []) if "original" in i)
+        for source, raw in meta.get("inputs", {}).items()
+    }
     sources = {
         path: tuple(
             SourceImport(i["path"], i.get("kind", ""), bool(i.get("external")))
@@ -173,7 +179,7 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         )
         for path, raw in meta.get("inputs", {}).items()
     }
-    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries, sources=sources)
+    return BuildGraph(dict(sorted(outputs.items())), entries, source_imports, sources)
 
 
 def _kind(path: str, entry_point: str | None, wanted: set[str], is_css_bundle: bool) -> OutputKind:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote
 
 from bundlewise.config import Config
-from bundlewise.errors import Location, Message, MessageLog
+from bundlewise.errors import Location, MessageLog, location_in
 
 if TYPE_CHECKING:
     from bundlewise.html import Tag
@@ -145,14 +143,12 @@ class _Found:
 
     def where(self) -> Location:
         """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
-        from bundlewise.html.scan import position
-
         offset = self.tag.start
         attr = self.tag.attr(self.attr)
         if attr is not None:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
-        return Location(self.page, *position(self.text, offset))
+        return location_in(self.page, self.text, offset)
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
@@ -234,23 +230,3 @@ def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) ->
 
 def _what(kind: RefKind) -> str:
     return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]
-
-
-def case_collisions(paths: Iterable[str]) -> list[Message]:
-    """An error for each pair of sources whose names differ only in case.
-
-    Such an app builds on Linux and breaks on macOS and Windows (or the reverse), where the two
-    names are one file.
-    """
-    seen: dict[str, str] = {}
-    problems = []
-    for path in sorted(set(paths)):
-        folded = unicodedata.normalize("NFC", path).casefold()
-        other = seen.setdefault(folded, path)
-        if other != path:
-            problems.append(
-                Message(
-                    f"{other!r} and {path!r} differ only in case or Unicode form", Location(path)
-                )
-            )
-    return problems

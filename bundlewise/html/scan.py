@@ -167,31 +167,3 @@ def scan_tags(text: str) -> list[Tag]:
 def line_of(text: str, offset: int) -> int:
     """1-based line number of `offset`."""
     return text.count("\n", 0, offset) + 1
-
-
-# Longer lines are cut around the offset before they go into a message (see `position`).
-MAX_LINE_TEXT = 500
-
-
-def position(text: str, offset: int) -> tuple[int, int, str]:
-    """Where `offset` is, as esbuild counts it: 1-based line, 0-based column in UTF-8 bytes, and
-    the text of the line (a window of it, marked `...`, when the line is very long)."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    end = len(text) if end < 0 else end
-    if end - start > MAX_LINE_TEXT:
-        cut_start = max(start, offset - MAX_LINE_TEXT // 3)
-        cut_end = min(end, cut_start + MAX_LINE_TEXT)
-        head = "..." if cut_start > start else ""
-        tail = "..." if cut_end < end else ""
-        line_text = head + text[cut_start:cut_end] + tail
-        column = len(head) + _utf8_len(text[cut_start:offset])
-    else:
-        line_text = text[start:end]
-        column = _utf8_len(text[start:offset])
-    return line_of(text, offset), column, line_text.rstrip("\r")
-
-
-def _utf8_len(text: str) -> int:
-    # surrogateescape: a byte that was not UTF-8 counts as the one byte it was in the file.
-    return len(text.encode("utf-8", "surrogateescape"))
