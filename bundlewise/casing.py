@@ -56,8 +56,8 @@ def import_case_collisions(graph: BuildGraph, root: Path) -> list[Message]:
     name differs only in case. An import whose case is merely wrong (one file on disk) is left to
     esbuild's own warning (`different-path-case`)."""
     problems = []
-    for importer, imports in sorted(graph.source_imports.items()):
-        for original, resolved in imports:
+    for importer, imports in sorted(graph.sources.items()):
+        for original, resolved in ((ref.original, ref.path) for ref in imports):
             written = _written_path(importer, original)
             if written is None or not _differs_only_in_case(written, resolved):
                 continue

@@ -53,6 +53,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    image_outcomes: dict[str, str] = field(default_factory=dict)
+    """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
@@ -312,6 +314,7 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
+    from bundlewise.images_step import summary as images_step_summary
     from bundlewise.report import BudgetConfig, compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
@@ -324,6 +327,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
         )
         budget = replace(budget, measure="raw")
     state.stats = compute_stats(result, sizes, budget=budget)
+    state.stats["images"] = images_step_summary(state.image_outcomes)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
 
