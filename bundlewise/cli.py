@@ -285,22 +285,45 @@ def report(console: Console, app: Path, config_path: Path | None, stats_path: Pa
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @APP_ARGUMENT
 @config_option("Its [budget] timing keys (lcp, cls, tti, ...) are checked.")
-@click.option("--build", "build_first", is_flag=True, help="Build APP first (as `bundlewise build`).")
+@click.option(
+    "--build", "build_first", is_flag=True, help="Build APP first (as `bundlewise build`)."
+)
 @click.option("--page", "pages", multiple=True, help="Page to audit (path or glob; repeatable).")
-@click.option("--url", "urls", multiple=True, help="Audit this URL instead of the build (repeatable).")
-@click.option("--profile", type=click.Choice(["mobile", "desktop"]), default="mobile",
-              show_default=True, help="Device and network to emulate.")
-@click.option("--runs", type=click.IntRange(1, 50), default=3, show_default=True,
-              help="Loads per page; the median is reported.")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Pages loaded at once (default: 1 per 4 cores).")
+@click.option(
+    "--url", "urls", multiple=True, help="Audit this URL instead of the build (repeatable)."
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["mobile", "desktop"]),
+    default="mobile",
+    show_default=True,
+    help="Device and network to emulate.",
+)
+@click.option(
+    "--runs",
+    type=click.IntRange(1, 50),
+    default=3,
+    show_default=True,
+    help="Loads per page; the median is reported.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), help="Pages loaded at once (default: 1 per 4 cores)."
+)
 @click.option("--chromium", help="Chromium/Chrome binary (also: BUNDLEWISE_CHROMIUM).")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the visual report (filmstrip, LCP, shifts, waterfall) here.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the visual report (filmstrip, LCP, shifts, waterfall) here.",
+)
 @click.option("--json", "fmt", flag_value="json", help="Print the results as JSON.")
 @click.option("--markdown", "fmt", flag_value="markdown", help="Print a Markdown report.")
 @click.option("--table", "fmt", flag_value="table", default=True, help="Print the table (default).")
-@click.option("--fail-on-budget/--no-fail-on-budget", default=True,
-              help="Exit 3 when a timing budget is exceeded.")
+@click.option(
+    "--fail-on-budget/--no-fail-on-budget",
+    default=True,
+    help="Exit 3 when a timing budget is exceeded.",
+)
 @click.pass_obj
 def audit(console: Console, app: Path, config_path: Path | None, build_first: bool,
           pages: tuple[str, ...], urls: tuple[str, ...], profile: str, runs: int, jobs: int | None,

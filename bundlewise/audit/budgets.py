@@ -159,7 +159,9 @@ def format_metric(metric: str, value: float | None) -> str:
     return f"{value / 1000:.2f} s"
 
 
-def check(page: str, medians: Mapping[str, float | None], limits: Mapping[str, float | None]) -> list[TimingRow]:
+def check(
+    page: str, medians: Mapping[str, float | None], limits: Mapping[str, float | None]
+) -> list[TimingRow]:
     """A row for each metric that has a limit and a value."""
     rows = []
     for metric in TIMING_KEYS:

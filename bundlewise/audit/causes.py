@@ -61,11 +61,7 @@ def cause_of(shift: Mapping[str, Any], fonts_loaded: Sequence[Mapping[str, Any]]
                     f"{media['tag']} {name} has no width/height: its box grew when it loaded",
                     media.get("src", ""),
                 )
-    recent = [
-        f
-        for f in fonts_loaded
-        if 0 <= shift["time"] - f["time"] <= FONT_SWAP_WINDOW_MS
-    ]
+    recent = [f for f in fonts_loaded if 0 <= shift["time"] - f["time"] <= FONT_SWAP_WINDOW_MS]
     for source in sources:
         node = source.get("node", {})
         family = str(node.get("fontFamily", "")).lower()

@@ -168,7 +168,7 @@ async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool =
     try:
         await context.add_init_script(script=observer_script())
         page = await context.new_page()
-        page.on("console", lambda m: m.type == "error" and run.console_errors.append(m.text))
+        page.on("console", lambda m: _on_console(run, m))
         page.on("pageerror", lambda e: run.page_errors.append(_error_text(e)))
         cdp = await context.new_cdp_session(page)
         recorder = _Recorder(run)
@@ -254,6 +254,12 @@ async def _settle(page: Any, recorder: _Recorder) -> None:
         quiet_since = max(quiet_since, recorder.last_activity)
         if now - quiet_since >= QUIET_MS / 1000:
             return
+
+
+def _on_console(run: RawRun, message: Any) -> None:
+    # The browser asks for /favicon.ico on its own; its absence is no error of the page.
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        run.console_errors.append(message.text)
 
 
 def _error_text(error: Any) -> str:

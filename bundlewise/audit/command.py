@@ -73,7 +73,9 @@ def audit_config(
     timing = budget.timing if budget is not None else None
     lighthouse = budget.lighthouse if budget is not None else ()
     if html_path is not None and not html_path.parent.is_dir():
-        raise ConfigError(Message("folder of the HTML report does not exist", Location(str(html_path))))
+        raise ConfigError(
+            Message("folder of the HTML report does not exist", Location(str(html_path)))
+        )
     kwargs: dict[str, Any] = dict(
         runs=runs, budget=timing, lighthouse=lighthouse, chromium=chromium,
         jobs=jobs, filmstrip=html_path is not None, on_run=on_run,
@@ -92,4 +94,3 @@ def audit_config(
 
         write_html(html_path, summarize(audits, chosen_profile, runs, frames=True))
     return summarize(audits, chosen_profile, runs)
-

@@ -95,8 +95,10 @@ def page_view(page: Mapping[str, Any]) -> dict[str, Any]:
         "shifts": [
             {
                 "shift": s,
-                "boxes": [(_box(src["before"], viewport), _box(src["after"], viewport))
-                          for src in s["sources"]],  # fmt: skip
+                "boxes": [
+                    (_box(src["before"], viewport), _box(src["after"], viewport))
+                    for src in s["sources"]
+                ],
             }
             for s in page["shifts"]
         ],
@@ -106,7 +108,9 @@ def page_view(page: Mapping[str, Any]) -> dict[str, Any]:
                 "name": r["url"].rsplit("/", 1)[-1] or r["url"],
                 "left": 100 * r["start"] / end,
                 "wait": 100 * ((r["response"] or r["start"]) - r["start"]) / end,
-                "download": 100 * max(0.0, (r["end"] or r["start"]) - (r["response"] or r["start"])) / end,
+                "download": 100
+                * max(0.0, (r["end"] or r["start"]) - (r["response"] or r["start"]))
+                / end,
             }
             for r in requests
         ],

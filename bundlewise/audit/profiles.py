@@ -61,5 +61,7 @@ PROFILES = {
     # Lighthouse's default: Slow 4G on a mid-range phone.
     "mobile": Profile("mobile", 150, 1.6 * 1024, 750, 4, 412, 823, 1.75, True, MOBILE_USER_AGENT),
     # Lighthouse's desktop preset: dense 4G on a desktop CPU.
-    "desktop": Profile("desktop", 40, 10 * 1024, 10 * 1024, 1, 1350, 940, 1, False, DESKTOP_USER_AGENT),
+    "desktop": Profile(
+        "desktop", 40, 10 * 1024, 10 * 1024, 1, 1350, 940, 1, False, DESKTOP_USER_AGENT
+    ),
 }

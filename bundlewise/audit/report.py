@@ -28,7 +28,9 @@ MAX_ANNOTATIONS = 10
 LABELS = {"fcp": "FCP", "lcp": "LCP", "cls": "CLS", "tbt": "TBT", "tti": "TTI", "load": "Load"}
 
 
-def summarize(audits: Sequence[Any], profile: Profile, runs: int, frames: bool = False) -> dict[str, Any]:
+def summarize(
+    audits: Sequence[Any], profile: Profile, runs: int, frames: bool = False
+) -> dict[str, Any]:
     pages = [a.to_dict(frames=frames) for a in audits]
     failed = [row for p in pages for row in p["budget"] if not row["ok"]]
     broken = [p["page"] for p in pages if p["errors"]]
@@ -103,9 +105,17 @@ def render_table(summary: Mapping[str, Any]) -> str:
         rows.append([page["page"], *(_cell(page, m) for m in METRICS), str(page["requests"]),
                      f"{page['bytes'] / 1000:.1f}"])  # fmt: skip
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = [f"audit · {summary['profile']['description']} · median of {summary['runs']} run(s)", ""]
+    lines = [
+        f"audit · {summary['profile']['description']} · median of {summary['runs']} run(s)",
+        "",
+    ]
     for r in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
     for page in summary["pages"]:
         lines += _details(page)
     lines.append("")

@@ -85,8 +85,11 @@ class PageAudit:
                     "in_cls": i in metrics.cls_shifts,
                     "cause": cause.to_dict(),
                     "sources": [
-                        {"element": src["node"].get("selector", ""), "before": src["before"],
-                         "after": src["after"]}  # fmt: skip
+                        {
+                            "element": src["node"].get("selector", ""),
+                            "before": src["before"],
+                            "after": src["after"],
+                        }
                         for src in s.get("sources", [])
                     ],
                 }

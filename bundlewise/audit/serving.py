@@ -65,7 +65,7 @@ def read_header_rules(path: Path) -> tuple[HeaderRule, ...]:
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.lstrip().startswith("#"):
             continue
-        if line and not line[0].isspace() or not line:
+        if (line and not line[0].isspace()) or not line:
             if pattern is not None:
                 regex = ".*".join(re.escape(p) for p in pattern.split("*"))
                 rules.append(HeaderRule(re.compile(regex + "$"), tuple(headers)))
@@ -146,7 +146,11 @@ class Site:
         for rule in self.rules:
             if rule.pattern.match(url_path):
                 headers.update(rule.headers)
-        return [(k, v) for k, v in headers.items() if k.lower() not in ("content-type", "content-encoding")]
+        return [
+            (k, v)
+            for k, v in headers.items()
+            if k.lower() not in ("content-type", "content-encoding")
+        ]
 
 
 class _Server(http.server.ThreadingHTTPServer):
