@@ -48,7 +48,7 @@ def audit_project(hints: bool = False) -> dict[str, str | bytes]:
             + '[budget]\nlcp = "10 ms"\nload = false\ntti = false\ncls = false\n'
         ),
         "style.css": STYLE,
-        "photo.png": noisy_png(240, 200, 1),
+        "photo.png": noisy_png(320, 240, 1),
         "hero.jpg": noisy_jpeg(400, 300, 2),
         # Lazy above the fold: fetched only once the first layout found it visible, so it arrives
         # after the first paint and pushes the text down.
