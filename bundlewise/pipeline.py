@@ -1,6 +1,6 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+    pages → esbuild → initial CSS → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
           → compress → stats → swap
 
 Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
@@ -128,6 +128,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         log.extend(warnings)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
+        keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -172,6 +173,13 @@ def copy_public(state: BuildState) -> None:
     public = state.config.public_dir
     if public.is_dir():
         shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
+
+
+def keep_lazy_css_lazy(state: BuildState) -> None:
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
+    from bundlewise import initial_css
+
+    initial_css.run(state)
 
 
 def preload_lazy_css(state: BuildState) -> None:
