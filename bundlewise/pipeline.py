@@ -1,6 +1,6 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+    pages → esbuild → initial CSS → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
           → compress → stats → swap
 
 Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
-from bundlewise.pages import Page, case_collisions, find_pages, read_page
+from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
@@ -53,6 +54,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    image_outcomes: dict[str, str] = field(default_factory=dict)
+    """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
@@ -100,7 +103,11 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
-    log.extend(case_collisions([*entries, *(r.source for p in pages for r in p.refs)]))
+    log.extend(
+        case_collisions(
+            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+        )
+    )
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -112,8 +119,10 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
+        raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
+        keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -199,6 +208,13 @@ def copy_public(state: BuildState) -> None:
     public = state.config.public_dir
     if public.is_dir():
         shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
+
+
+def keep_lazy_css_lazy(state: BuildState) -> None:
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
+    from bundlewise import initial_css
+
+    initial_css.run(state)
 
 
 def preload_lazy_css(state: BuildState) -> None:
@@ -336,6 +352,7 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
+    from bundlewise.images_step import summary as images_step_summary
     from bundlewise.report import BudgetConfig, compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
@@ -348,6 +365,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
         )
         budget = replace(budget, measure="raw")
     state.stats = compute_stats(result, sizes, budget=budget)
+    state.stats["images"] = images_step_summary(state.image_outcomes)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
 

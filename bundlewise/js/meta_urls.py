@@ -192,7 +192,7 @@ def _with_assets(
         out = outputs[path]
         extra = tuple(a for a in dict.fromkeys(assets) if a not in out.assets)
         outputs[path] = replace(out, assets=(*out.assets, *extra))
-    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=graph.entries)
+    return replace(graph, outputs=dict(sorted(outputs.items())))
 
 
 def _missing(config: Config, ref: Reference) -> Message:
