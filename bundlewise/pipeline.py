@@ -33,6 +33,7 @@ from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
     from bundlewise.rewrite import PageRewrite
@@ -99,7 +100,7 @@ def build(
 def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
-    pages = [read_page(p, config, log) for p in find_pages(config)]
+    pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
@@ -127,6 +128,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         optimize_images(state)
         finalize_names(state)
         copy_page_assets(state)
+        write_manifests(state)
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
@@ -275,7 +277,7 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
