@@ -2,7 +2,7 @@
 
 The baseline is the plain esbuild command a user would type (`--bundle --minify --sourcemap
 --splitting --format=esm --outdir`, no metafile); a second baseline gives esbuild bundlewise's
-exact arguments (metafile, target, asset loaders, names), to show what is esbuild's work and what
+exact arguments (metafile, the default browser target, asset loaders, names), to show what is esbuild's work and what
 is ours. bundlewise runs with `--no-images --no-compress`, as a user would to time the core; it
 drives esbuild through its `--service` protocol, with the built-in plugin callbacks registered.
 The three are interleaved in one process, so machine noise hits all alike, and the figure to

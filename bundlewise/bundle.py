@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bundlewise.config import Config
 from bundlewise.errors import Message
+from bundlewise.js.args import script_args
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.callbacks import EsbuildPlugins
@@ -53,6 +54,7 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     if config.sourcemap:
         args.append("--sourcemap")
     args.extend(f"--loader:{ext}=file" for ext in ASSET_LOADERS)
+    args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
     args.extend(entry_arg(e) for e in entries)
