@@ -28,6 +28,7 @@ SECTIONS: dict[str, str] = {
     "compress": "bundlewise.compress:CompressOptions",
     "budget": "bundlewise.report.budget:BudgetConfig",
     "html": "bundlewise.hints:HintOptions",
+    "cache": "bundlewise.cache.options:CacheOptions",
 }
 
 TARGET_PREFIXES = ("es20", "esnext", "chrome", "firefox", "safari", "edge", "ios", "node", "opera")
@@ -42,6 +43,8 @@ class Config:
     out_dir: Path = Path("dist")
     public_dir: Path = Path("public")
     cache_dir: Path = Path(".bundlewise-cache")
+    cache_url: str | None = None
+    """Remote build cache (redis://, rediss://, http://, https://); BUNDLEWISE_CACHE_URL wins."""
     pages: tuple[str, ...] = ("**/*.html",)
     """Globs (relative to root) of HTML pages to build."""
     entries: tuple[str, ...] = ()
@@ -68,6 +71,7 @@ class Config:
     compress: Any = None
     budget: Any = None
     html: Any = None
+    cache: Any = None
 
     def rel(self, path: Path) -> str:
         """`path` as a POSIX path relative to the root (for messages and manifest keys)."""
@@ -80,6 +84,7 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "out_dir": (str, "a path"),
     "public_dir": (str, "a path"),
     "cache_dir": (str, "a path"),
+    "cache_url": (str, "a URL such as 'redis://host:6379/0' or 'https://cache.example/bw'"),
     "base": (str, "a URL path such as '/' or '/static/'"),
     "assets_dir": (str, "a folder name"),
     "manifest": (str, "a path relative to out_dir"),
@@ -217,6 +222,11 @@ def _check_values(values: dict[str, Any], where: str, problems: list[Message]) -
         problems.append(
             Message("base must start with '/', './' or be a full URL", _loc_key(where, "base"))
         )
+    if values.get("cache_url"):
+        from bundlewise.cache.options import check_url
+
+        if problem := check_url(values["cache_url"], from_file=True):
+            problems.append(Message(problem, _loc_key(where, "cache_url")))
     timeout = values.get("esbuild_timeout")
     if timeout is not None and timeout <= 0:
         problems.append(Message("must be a positive number", _loc_key(where, "esbuild_timeout")))

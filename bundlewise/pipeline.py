@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
@@ -105,7 +106,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
     with Staging(config.out_dir) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
@@ -130,7 +131,9 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return result
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
