@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
+from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
 from bundlewise.output import MARKER, Staging, check_out_dir
-from bundlewise.pages import Page, case_collisions, find_pages, read_page
+from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
@@ -100,7 +101,11 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
-    log.extend(case_collisions([*entries, *(r.source for p in pages for r in p.refs)]))
+    log.extend(
+        case_collisions(
+            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+        )
+    )
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -119,6 +124,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
             edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
         )
         log.extend(warnings)
+        raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         preload_lazy_css(state)
         optimize_images(state)
