@@ -315,3 +315,19 @@ def run_cli_for(environ: dict[str, str]) -> RunCli:
         )  # fmt: skip
 
     return run
+
+
+def test_h39_a_build_over_swapped_local_entries_ships_the_right_images(
+    tmp_path: Path, run_cli: RunCli, reference: Callable[..., Any]
+) -> None:
+    app = make_app(tmp_path / "app")
+    build(run_cli, app)
+    entries = sorted((app / ".bundlewise-cache" / "images").rglob("*"))
+    a, b = [p for p in entries if p.is_file()][:2]
+    a_bytes, b_bytes = a.read_bytes(), b.read_bytes()
+    a.write_bytes(b_bytes)
+    b.write_bytes(a_bytes)
+    stats, stderr = build(run_cli, app)
+    assert stats["cache"]["images"]["misses"] == 2 and stats["cache"]["rejected"] == 2
+    assert "does not match its key" in stderr
+    assert dist(app) == reference()  # right bytes, right width/height in the page

@@ -30,6 +30,8 @@ class HttpStore:
             **_auth(parts.username, parts.password, environ),
         }
         self._local = threading.local()
+        self._opened: list[http.client.HTTPConnection] = []  # every thread's, closed at the end
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> bytes | None:
         status, body = self._request("GET", name)
@@ -51,8 +53,9 @@ class HttpStore:
             raise RemoteError(f"PUT answered HTTP {status}")
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
             conn.close()
 
     def _request(self, method: str, name: str, body: bytes | None = None) -> tuple[int, bytes]:
@@ -88,10 +91,16 @@ class HttpStore:
             # The timeout bounds the connect and every read: a stalled server costs seconds.
             conn = kind(self.host, self.port, timeout=self.timeout)
             self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
         return conn
 
     def _drop(self) -> None:
-        self.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            with self._lock:
+                self._opened = [c for c in self._opened if c is not conn]
         self._local.conn = None
 
 
