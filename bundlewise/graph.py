@@ -49,6 +49,8 @@ class BuildGraph:
     outputs: Mapping[str, Output]
     entries: Mapping[str, str]
     """Source path of each explicit entry point → its output (JS or CSS)."""
+    sources: frozenset[str] = frozenset()
+    """Every file esbuild read, including those no output kept a byte of (inlined constants)."""
 
     def __iter__(self) -> Iterator[Output]:
         return iter(self.outputs.values())
@@ -108,7 +110,7 @@ class BuildGraph:
             )
             outputs[new.path] = new
         entries = {src: r(p) for src, p in self.entries.items()}
-        return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries)
+        return replace(self, outputs=dict(sorted(outputs.items())), entries=entries)
 
 
 def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str]) -> BuildGraph:
@@ -153,7 +155,8 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         )
         if entry_point in wanted and kind in ("entry", "css"):
             entries[entry_point] = path
-    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries)
+    sources = frozenset(meta.get("inputs", {}))
+    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries, sources=sources)
 
 
 def _kind(path: str, entry_point: str | None, wanted: set[str], is_css_bundle: bool) -> OutputKind:

@@ -93,7 +93,7 @@ def _with_helper(graph: BuildGraph, helper: str, changed: Mapping[str, bytes]) -
         if path.endswith(".js") and path != helper:
             out = outputs[path]
             outputs[path] = replace(out, imports=(helper, *out.imports), bytes=len(data))
-    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=graph.entries)
+    return replace(graph, outputs=dict(sorted(outputs.items())))
 
 
 def _deps_of(graph: BuildGraph, target: str, loaded: set[str]) -> list[str]:

@@ -7,6 +7,7 @@ files gives one rebuild, and events that arrive during a rebuild give exactly on
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import threading
 import time
@@ -118,21 +119,32 @@ def start_observer(
     # about replacing the old one. Harmless, and not the user's concern.
     warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, "watchdog")
     if not poll:
-        observer = Observer()
+        observer = None
         try:
+            observer = Observer()  # opens the inotify instance: EMFILE when none is left
             _schedule(observer, root, on_path, allowed)
             observer.start()
             return observer
         except OSError as exc:
             notice(
                 f"file events unavailable ({exc.strerror or exc}); polling every "
-                f"{POLL_INTERVAL:g} s instead (raise fs.inotify.max_user_watches to avoid this)"
+                f"{POLL_INTERVAL:g} s instead (raise {_inotify_limit(exc)} to avoid this)"
             )
-            observer.stop()
+            if observer is not None:
+                observer.stop()
     observer = PollingObserver(timeout=POLL_INTERVAL)
     _schedule(observer, root, on_path, allowed)
     observer.start()
     return observer
+
+
+def _inotify_limit(exc: OSError) -> str:
+    """The kernel setting behind an inotify failure: instances (EMFILE) or watches (ENOSPC)."""
+    return (
+        "fs.inotify.max_user_instances"
+        if exc.errno == errno.EMFILE
+        else "fs.inotify.max_user_watches"
+    )
 
 
 def _schedule(
