@@ -36,6 +36,36 @@ class Location:
         return self.file
 
 
+# Longer lines are cut around the offset before they go into a message (see `location_in`).
+MAX_LINE_TEXT = 500
+
+
+def location_in(file: str, text: str, offset: int) -> Location:
+    """Where `offset` of `text` (the contents of `file`) is, as esbuild counts: 1-based line,
+    0-based column in UTF-8 bytes, and the line's text (a window of it, marked `...`, when the
+    line is very long: a minified file is one line)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    if end - start > MAX_LINE_TEXT:
+        cut_start = max(start, offset - MAX_LINE_TEXT // 3)
+        cut_end = min(end, cut_start + MAX_LINE_TEXT)
+        head = "..." if cut_start > start else ""
+        tail = "..." if cut_end < end else ""
+        line_text = head + text[cut_start:cut_end] + tail
+        column = len(head) + _utf8_len(text[cut_start:offset])
+    else:
+        line_text = text[start:end]
+        column = _utf8_len(text[start:offset])
+    line = text.count("\n", 0, offset) + 1
+    return Location(file, line, column, line_text.rstrip("\r"))
+
+
+def _utf8_len(text: str) -> int:
+    # surrogateescape: a byte that was not UTF-8 counts as the one byte it was in the file.
+    return len(text.encode("utf-8", "surrogateescape"))
+
+
 @dataclass(frozen=True)
 class Message:
     """One error or warning, with where it happened and optional notes."""
@@ -52,19 +82,47 @@ class Message:
         if self.plugin:
             head = f"{self.severity}: [{self.plugin}] {self.text}"
         lines = [f"{self.location}: {head}" if self.location else head]
-        loc = self.location
-        if loc is not None and loc.line and loc.line_text:
-            gutter = f"{loc.line} │ "
-            lines.append(f"  {gutter}{loc.line_text}")
-            lines.append("  " + " " * len(gutter) + _caret_indent(loc.line_text, loc.column) + "^")
+        if self.location is not None:
+            lines.extend(code_frame(self.location))
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)
 
 
-def _caret_indent(line_text: str, column: int) -> str:
-    """Blanks that put a caret under byte `column` of `line_text`, tabs kept so widths match."""
-    prefix = line_text.encode()[:column].decode(errors="ignore")
-    return "".join("\t" if c == "\t" else " " for c in prefix)
+# A frame shows at most this many characters of the source line, around the column: a minified
+# bundle's or a generated page's single line has no place in an error message.
+FRAME_WIDTH = 100
+
+
+def code_frame(location: Location) -> list[str]:
+    """The source line and a caret under the column, drawn as esbuild draws them:
+
+      5 │   src="./gone.png">
+        ╵        ^
+
+    Empty when the location has no line text. `column` counts UTF-8 bytes, as esbuild's does.
+    """
+    if not location.line or not location.line_text:
+        return []
+    raw = location.line_text.encode("utf-8", "surrogateescape")
+    # Bytes that were not UTF-8 (kept as surrogates) print as U+FFFD, on the line and before the
+    # caret alike, so the caret stays under the same character.
+    text = raw.decode("utf-8", "replace")
+    column = len(raw[: location.column].decode("utf-8", "replace"))
+    text, column = _window(text, min(column, len(text)))
+    number = str(location.line)
+    indent = "".join("\t" if c == "\t" else " " for c in text[:column])
+    return [f"  {number} │ {text}", f"  {' ' * len(number)} ╵ {indent}^"]
+
+
+def _window(text: str, column: int) -> tuple[str, int]:
+    """At most `FRAME_WIDTH` characters of `text` around `column`, with `...` where cut."""
+    if len(text) <= FRAME_WIDTH:
+        return text, column
+    start = max(0, min(column - FRAME_WIDTH // 3, len(text) - FRAME_WIDTH))
+    end = start + FRAME_WIDTH
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(text) else ""
+    return head + text[start:end] + tail, column - start + len(head)
 
 
 class BundlewiseError(click.ClickException):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote
 
 from bundlewise.config import Config
-from bundlewise.errors import Location, Message, MessageLog
+from bundlewise.errors import Location, MessageLog, location_in
 
 if TYPE_CHECKING:
     from bundlewise.html import Tag
@@ -125,10 +123,32 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     refs: list[Reference] = []
     for tag in tags:
         for attr, url, kind in _candidates(tag):
-            ref = _resolve(config, path, source, tag, attr, url, kind, log)
+            found = _Found(source, text, tag, attr, url, kind)
+            ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
     return Page(source, text, tags, tuple(refs))
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A URL found in a page, with what is needed to say exactly where it is."""
+
+    page: str
+    text: str
+    tag: Tag
+    attr: str
+    url: str
+    kind: RefKind
+
+    def where(self) -> Location:
+        """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
+        offset = self.tag.start
+        attr = self.tag.attr(self.attr)
+        if attr is not None:
+            found = self.text.find(self.url, attr.value_start, attr.value_end)
+            offset = found if found >= 0 else attr.value_start
+        return location_in(self.page, self.text, offset)
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
@@ -176,16 +196,15 @@ def _split_url(url: str) -> tuple[str, str]:
     return (url[: m.start()], url[m.start() :]) if m else (url, "")
 
 
-def _resolve(
-    config: Config,
-    page_path: Path,
-    page: str,
-    tag: Tag,
-    attr: str,
-    url: str,
-    kind: RefKind,
-    log: MessageLog,
-) -> Reference | None:
+def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
+    url, kind = found.url, found.kind
+    if url[:5].lower() == "file:":
+        log.warning(
+            f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
+            "load: left as written and nothing read (use a path inside the app)",
+            found.where(),
+        )
+        return None
     if not url or url.startswith(("#", "data:", "{{", "{%")) or _EXTERNAL.match(url):
         return None  # external, inline or templated: left as written
     path_part, suffix = _split_url(url)
@@ -198,39 +217,16 @@ def _resolve(
         target = config.root / decoded.lstrip("/")
     else:
         target = page_path.parent / decoded
-    where = Location(page, tag.line)
     resolved = Path(os.path.realpath(target))
     if resolved != config.root and config.root not in resolved.parents:
-        log.error(f"{_what(kind)} {url!r} is outside the app root", where)
+        log.error(f"{_what(kind)} {url!r} is outside the app root", found.where())
         return None
+    source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
-        log.error(
-            f"{_what(kind)} {url!r} not found (looked for {config.rel(Path(os.path.normpath(target)))})",
-            where,
-        )
+        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", found.where())
         return None
-    return Reference(tag, attr, url, kind, config.rel(Path(os.path.normpath(target))), suffix)
+    return Reference(found.tag, found.attr, url, kind, source, suffix)
 
 
 def _what(kind: RefKind) -> str:
     return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]
-
-
-def case_collisions(paths: Iterable[str]) -> list[Message]:
-    """An error for each pair of sources whose names differ only in case.
-
-    Such an app builds on Linux and breaks on macOS and Windows (or the reverse), where the two
-    names are one file.
-    """
-    seen: dict[str, str] = {}
-    problems = []
-    for path in sorted(set(paths)):
-        folded = unicodedata.normalize("NFC", path).casefold()
-        other = seen.setdefault(folded, path)
-        if other != path:
-            problems.append(
-                Message(
-                    f"{other!r} and {path!r} differ only in case or Unicode form", Location(path)
-                )
-            )
-    return problems

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
@@ -32,7 +33,7 @@ from bundlewise.output import (
     check_graph_sources,
     check_out_dir,
 )
-from bundlewise.pages import Page, case_collisions, find_pages, read_page
+from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
@@ -58,6 +59,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    image_outcomes: dict[str, str] = field(default_factory=dict)
+    """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
@@ -115,7 +118,11 @@ def run_steps(
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
     check_build_sources(config, pages, entries)
-    log.extend(case_collisions([*entries, *(r.source for p in pages for r in p.refs)]))
+    log.extend(
+        case_collisions(
+            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+        )
+    )
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -135,6 +142,7 @@ def run_steps(
         )
         log.extend(warnings)
         check_graph_sources(config, state.graph)
+        raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         preload_lazy_css(state)
         optimize_images(state)
@@ -315,6 +323,7 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
+    from bundlewise.images_step import summary as images_step_summary
     from bundlewise.report import BudgetConfig, compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
@@ -327,6 +336,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
         )
         budget = replace(budget, measure="raw")
     state.stats = compute_stats(result, sizes, budget=budget)
+    state.stats["images"] = images_step_summary(state.image_outcomes)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
 

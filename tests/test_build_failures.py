@@ -183,7 +183,7 @@ def _running(pid: int) -> bool:
     return status.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def test_names_that_differ_only_in_case_are_an_error(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_d20_html_references_that_differ_only_in_case_are_an_error(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (app / "Logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>')
     (app / "index.html").write_text(

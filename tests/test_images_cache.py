@@ -120,3 +120,42 @@ def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path: Path) -> None:
     result = optimize_images(jobs()[:1], OPTIONS, Cache(blocker))
     (warning,) = result["img/rocket.jpg"].warnings
     assert warning.format().startswith("img/rocket.jpg: warning: image cache not written (")
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted(p for p in (cache_dir / "images").rglob("*") if p.is_file())
+
+
+def test_h39_swapped_entries_are_detected_and_the_right_images_ship(tmp_path: Path) -> None:
+    first = optimize_images(jobs(), OPTIONS, Cache(tmp_path))
+    a, b = _entries(tmp_path)
+    a_bytes, b_bytes = a.read_bytes(), b.read_bytes()
+    a.write_bytes(b_bytes)  # each entry now sits under the other's key
+    b.write_bytes(a_bytes)
+    before = STATS.encodes
+    again = Cache(tmp_path)
+    second = optimize_images(jobs(), OPTIONS, again)
+    assert second == first
+    assert second["img/horse.png"].primary.format == "png"
+    assert (second["img/rocket.jpg"].width, second["img/rocket.jpg"].height) == (
+        first["img/rocket.jpg"].width,
+        first["img/rocket.jpg"].height,
+    )
+    assert STATS.encodes > before and again.stats.corrupt == 2
+
+
+def test_g35_an_entry_of_another_format_version_is_rebuilt(tmp_path: Path) -> None:
+    import hashlib
+
+    first = optimize_images(jobs()[:1], OPTIONS, Cache(tmp_path))
+    (entry,) = _entries(tmp_path)
+    # An entry as an older bundlewise laid it out (magic "bwc1", a digest of the payload alone)
+    # holding stale bytes: a different image's payload, self-consistent but not this key's.
+    other = optimize_images(jobs()[1:], OPTIONS, Cache(None))["img/horse.png"]
+    from bundlewise.images.records import to_payload
+
+    stale = to_payload(other)
+    entry.write_bytes(b"bwc1" + hashlib.sha256(stale).digest() + stale)
+    again = Cache(tmp_path)
+    assert optimize_images(jobs()[:1], OPTIONS, again) == first
+    assert again.stats.corrupt == 1

@@ -2,20 +2,21 @@
 
 Entries live in `<cache_dir>/<namespace>/<key[:2]>/<key>`. The key is a digest of everything that
 determines the result (source bytes, options, library versions), so an entry never goes stale: a
-change of input simply asks for another key. Each entry starts with a digest of its payload, so a
-truncated or corrupted entry is detected on read, discarded and rebuilt by the caller.
+change of input simply asks for another key. Each entry carries a digest binding its payload to
+its key and to the entry layout's version (see `bundlewise.cache.entry`), so a truncated,
+tampered, moved or outdated entry is detected on read, discarded and rebuilt by the caller.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_MAGIC = b"bwc1"
-_DIGEST_SIZE = 32
+from bundlewise.cache.entry import EntryRejected, seal, unseal
 
 
 def cache_key(*parts: bytes | str) -> str:
@@ -56,10 +57,11 @@ class Cache:
         except OSError:
             self._count("misses")
             return None
-        payload = raw[len(_MAGIC) + _DIGEST_SIZE :]
-        digest = raw[len(_MAGIC) : len(_MAGIC) + _DIGEST_SIZE]
-        if not raw.startswith(_MAGIC) or hashlib.sha256(payload).digest() != digest:
-            # Truncated by a crash or tampered with: drop it so the caller rebuilds it.
+        try:
+            payload = unseal(namespace, key, raw)
+        except EntryRejected:
+            # Truncated by a crash, tampered with, moved, or from another layout: drop it so
+            # that the caller rebuilds it.
             path.unlink(missing_ok=True)
             self._count("corrupt")
             self._count("misses")
@@ -72,13 +74,11 @@ class Cache:
             return
         path = self._path(namespace, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
         # Write to a temp file in the same folder, then rename: readers never see half an entry.
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                f.write(seal(namespace, key, payload))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""Names that differ only in case (`Util.js` and `util.js`): an error naming both.
+
+On macOS and Windows the two names are one file; on Linux they are two. An app that holds both
+builds differently on each, and esbuild, which looks names up without regard to case, takes one for
+the other even on Linux: `import "./util.js"` next to `Util.js` bundles `Util.js`, and the build
+succeeds with the wrong module. Two checks catch it:
+
+- before esbuild, among the pages and the files they reference (`case_collisions`);
+- after esbuild, in the import records of its metafile: an import whose path as written names
+  one existing file but was resolved to another (`import_case_collisions`).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from bundlewise.errors import BuildError, Location, Message, location_in
+from bundlewise.graph import BuildGraph
+
+# Import paths that name a file relative to the importer (CSS `url(x.png)` and `@import "x.css"`
+# are relative without the `./`).
+_RELATIVE = re.compile(r"^\.\.?/")
+_NOT_A_FILE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|#|~|@)")
+
+
+def case_collisions(paths: Iterable[str]) -> list[Message]:
+    """An error for each pair of sources whose names differ only in case (or Unicode form)."""
+    seen: dict[str, str] = {}
+    problems = []
+    for path in sorted(set(paths)):
+        folded = unicodedata.normalize("NFC", path).casefold()
+        other = seen.setdefault(folded, path)
+        if other != path:
+            problems.append(
+                Message(
+                    f"{other!r} and {path!r} differ only in case or Unicode form", Location(path)
+                )
+            )
+    return problems
+
+
+def raise_on_import_case_collisions(graph: BuildGraph, root: Path) -> None:
+    """Fail the build when esbuild took one file for another of the same name but for case."""
+    problems = import_case_collisions(graph, root)
+    if problems:
+        raise BuildError(problems)
+
+
+def import_case_collisions(graph: BuildGraph, root: Path) -> list[Message]:
+    """An error for each import that names one existing file but was resolved to another whose
+    name differs only in case. An import whose case is merely wrong (one file on disk) is left to
+    esbuild's own warning (`different-path-case`)."""
+    problems = []
+    for importer, imports in sorted(graph.sources.items()):
+        for original, resolved in ((ref.original, ref.path) for ref in imports):
+            written = _written_path(importer, original)
+            if written is None or not _differs_only_in_case(written, resolved):
+                continue
+            meant = written + resolved[len(written) :]  # with the extension esbuild added
+            if meant == resolved or not _exists_exactly(root, meant):
+                continue
+            problems.append(
+                Message(
+                    f"{meant!r} and {resolved!r} differ only in case: import {original!r} "
+                    f"names {meant}, but {resolved} was bundled in its place",
+                    _import_location(root, importer, original),
+                    notes=("rename one of them: on macOS and Windows they are the same file",),
+                )
+            )
+    return problems
+
+
+def _written_path(importer: str, original: str) -> str | None:
+    """The source path an import names as written, or None for packages, URLs and aliases."""
+    if ":" in importer or importer.startswith("<"):
+        return None  # esbuild's own namespaces (`<runtime>`, `(disabled):...`)
+    path = re.split(r"[?#]", original, maxsplit=1)[0]
+    is_css = importer.endswith((".css", ".scss", ".sass", ".less"))
+    if not path or _NOT_A_FILE.match(path) or not (_RELATIVE.match(path) or is_css):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+
+
+def _differs_only_in_case(written: str, resolved: str) -> bool:
+    """`resolved` is `written` (plus an added extension or `/index.js`) but for case."""
+    head = resolved[: len(written)]
+    return head != written and head.casefold() == written.casefold()
+
+
+def _exists_exactly(root: Path, path: str) -> bool:
+    """`path` exists with exactly this case (a plain `exists()` ignores case on macOS)."""
+    folder = str(root)
+    for part in path.split("/"):
+        if part == "..":
+            folder = os.path.dirname(folder)
+            continue
+        try:
+            if part not in os.listdir(folder):
+                return False
+        except OSError:
+            return False
+        folder = os.path.join(folder, part)
+    return True
+
+
+def _import_location(root: Path, importer: str, original: str) -> Location:
+    """The line and column of the import's path in the importer (the file alone if not found)."""
+    try:
+        text = (root / importer).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return Location(importer)
+    for quote in ('"', "'", "`", "("):
+        closing = ")" if quote == "(" else quote
+        offset = text.find(f"{quote}{original}{closing}")
+        if offset >= 0:
+            return location_in(importer, text, offset)
+    return Location(importer)
