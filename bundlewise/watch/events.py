@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import os
 import threading
 import time
 import warnings
@@ -113,7 +114,7 @@ def start_observer(
     (see `tree`); `on_path` still gets every path, to filter as it likes.
     """
     from watchdog.observers import Observer
-    from watchdog.observers.polling import PollingObserver
+    from watchdog.observers.polling import PollingObserverVFS
 
     # Our output folder is swapped by renames on every build; watchdog re-adds its watch and warns
     # about replacing the old one. Harmless, and not the user's concern.
@@ -132,7 +133,10 @@ def start_observer(
             )
             if observer is not None:
                 observer.stop()
-    observer = PollingObserver(timeout=POLL_INTERVAL)
+    # lstat: a symlinked folder is not walked into, as inotify does not follow links either. A
+    # link back up the tree (`src/loop -> ..`) would otherwise make each poll walk the app ~40
+    # times over and see our own outputs through it under other names: a rebuild loop.
+    observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=POLL_INTERVAL)
     _schedule(observer, root, on_path, allowed)
     observer.start()
     return observer

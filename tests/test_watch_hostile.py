@@ -1,6 +1,6 @@
-"""Watch mode when the kernel's inotify limits are reached: a clear message, then polling.
+"""Watch mode on a hostile machine: inotify limits reached, symlink loops and dangling links.
 
-The limits are really reached, without touching the machine's own settings: the watcher runs in a
+The inotify limits are really reached, without touching the machine's own settings: the watcher runs in a
 user namespace of its own (`unshare --user`), whose inotify limits (`/proc/sys/user/`) are set
 to 0 there, so `inotify_init` fails with EMFILE and `inotify_add_watch` with ENOSPC, as they do
 on a machine where other programs hold every instance or watch.
@@ -11,12 +11,13 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.out_dir_fixture import Child, assert_whole, processes_under
-from tests.watch_fixture import make_project
+from tests.watch_fixture import WatchProcess, make_project, wait_for
 
 
 def _limited(setting: str) -> list[str]:
@@ -59,3 +60,31 @@ def test_c16_inotify_limit_reached_falls_back_to_polling(  # type: ignore[no-unt
     assert "Traceback" not in watcher.text()
     assert_whole(root / "dist")
     assert processes_under(tmp_path) == []
+
+
+@pytest.mark.parametrize("mode", [(), ("--poll",)], ids=["inotify", "polling"])
+def test_c15_symlink_loops_and_dangling_links_give_no_rebuild_loop(
+    tmp_path: Path, mode: tuple[str, ...]
+) -> None:
+    """A link back up the tree, two links naming each other, and a link to nothing."""
+    root = make_project(tmp_path / "app")
+    (root / "src/loop").symlink_to("..")
+    (root / "src/a").symlink_to("b")
+    (root / "src/b").symlink_to("a")
+    (root / "src/gone.ts").symlink_to("missing.ts")
+    watcher = WatchProcess(root, *mode)
+    try:
+        assert watcher.lines[-1].startswith("built in"), watcher.text()
+        time.sleep(1.5)  # three polls: stray rebuilds from our own outputs would show by now
+        before = watcher.rebuilds()
+        util = root / "src/util.ts"
+        util.write_text('export function label(s: string): string {\n  return "v2:" + s;\n}\n')
+        watcher.wait_line(lambda s: s.startswith("rebuilt in"), "the rebuild for the edit")
+        time.sleep(1.5)
+        assert watcher.rebuilds() == before + 1, watcher.text()
+        assert "v2:" in (root / "dist/assets/src/main.js").read_text()
+    finally:
+        code = watcher.stop(signal.SIGINT)
+    assert code == 130, watcher.text()
+    assert "Traceback" not in watcher.text()
+    wait_for(lambda: processes_under(tmp_path) == [], "no process left")
