@@ -1,6 +1,6 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+    pages → esbuild → initial CSS → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
           → compress → stats → swap
 
 Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
@@ -38,6 +38,7 @@ from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
     from bundlewise.rewrite import PageRewrite
@@ -113,7 +114,7 @@ def run_steps(
 ) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
-    pages = [read_page(p, config, log) for p in find_pages(config)]
+    pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
@@ -144,10 +145,12 @@ def run_steps(
         check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
+        keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
         copy_page_assets(state)
+        write_manifests(state)
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
@@ -187,6 +190,13 @@ def copy_public(state: BuildState) -> None:
     public = state.config.public_dir
     if public.is_dir():
         shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
+
+
+def keep_lazy_css_lazy(state: BuildState) -> None:
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
+    from bundlewise import initial_css
+
+    initial_css.run(state)
 
 
 def preload_lazy_css(state: BuildState) -> None:
@@ -246,7 +256,7 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
