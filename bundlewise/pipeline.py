@@ -11,6 +11,7 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import shutil
 import threading
@@ -134,17 +135,11 @@ def run_steps(
     with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
-        state.graph, warnings = bundler(
-            config,
-            entries,
-            staging.path / config.assets_dir,
-            staging.path,
-            edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
-        )
-        log.extend(warnings)
+        state.graph = run_esbuild(state, bundler, entries)
         check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
+        link_urls(state)
         keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -185,6 +180,48 @@ def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[
     return list(entries)
 
 
+def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> BuildGraph:
+    """One esbuild run for all entries, plus the scripts they reference with `new URL(...)`.
+
+    Those (workers) are found in the sources of the first run's outputs; when there are any, the
+    build runs again with them as entries, so that they share chunks with the rest.
+    """
+    from bundlewise.js.meta_urls import worker_entries
+
+    config = state.config
+    for _ in range(MAX_WORKER_ROUNDS):
+        edit = functools.partial(_edit_esbuild_args, state, entries)
+        graph, warnings = bundler(
+            config,
+            entries,
+            state.staging / config.assets_dir,
+            state.staging,
+            edit_args=edit,
+        )
+        more = worker_entries(config, graph, entries)
+        if not more:
+            break
+        for out in graph:
+            (state.staging / out.path).unlink(missing_ok=True)
+        entries = [*entries, *more]
+    state.log.extend(warnings)
+    return graph
+
+
+MAX_WORKER_ROUNDS = 5  # workers that start workers that start workers...
+
+
+def _edit_esbuild_args(state: BuildState, entries: list[str], args: list[str]) -> list[str]:
+    return state.hook("on_esbuild_args", args, entries=entries)
+
+
+def link_urls(state: BuildState) -> None:
+    """Files named from JS (`import url from './x.png'`, `new URL(..., import.meta.url)`) load."""
+    from bundlewise.js import urls_step
+
+    urls_step.run(state)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -204,7 +241,8 @@ def preload_lazy_css(state: BuildState) -> None:
     assert state.graph is not None
     result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
     state.changed.update(result.files)
-    state.references.update(result.references)
+    for path, names in result.references.items():
+        state.references[path] = state.references.get(path, frozenset()) | names
     state.graph = result.graph
 
 
