@@ -45,12 +45,25 @@ class Output:
 
 
 @dataclass(frozen=True)
+class SourceImport:
+    """One reference as written in a source file (the metafile's `inputs[file].imports`)."""
+
+    path: str
+    """The source it resolved to (relative to the app root), or the name left external."""
+    kind: str
+    """`import-statement`, `dynamic-import`, `url-token`, `import-rule`, `require-call`, ..."""
+    original: str
+    """The specifier as the file wrote it (`./logo.png`, `react`)."""
+    external: bool = False
+
+
+@dataclass(frozen=True)
 class BuildGraph:
     outputs: Mapping[str, Output]
     entries: Mapping[str, str]
     """Source path of each explicit entry point → its output (JS or CSS)."""
-    source_imports: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    """Source path → (the path as written, the source esbuild resolved it to) of each import."""
+    sources: Mapping[str, tuple[SourceImport, ...]] = field(default_factory=dict)
+    """Every source file esbuild read → the references it makes, in the order it makes them."""
 
     def __iter__(self) -> Iterator[Output]:
         return iter(self.outputs.values())
@@ -81,6 +94,15 @@ class BuildGraph:
             for out in self.outputs.values()
             if out.kind == "asset" and len(out.inputs) == 1
         }
+
+    def importers(self, source: str) -> list[tuple[str, SourceImport]]:
+        """(file, reference) of every reference that resolved to `source`, in a stable order."""
+        return [
+            (importer, ref)
+            for importer, refs in sorted(self.sources.items())
+            for ref in refs
+            if ref.path == source and not ref.external
+        ]
 
     def css_for(self, paths: list[str]) -> list[str]:
         """The CSS bundles of `paths`, in order, without duplicates."""
@@ -155,11 +177,18 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         )
         if entry_point in wanted and kind in ("entry", "css"):
             entries[entry_point] = path
-    source_imports = {
-        source: tuple((i["original"], i["path"]) for i in raw.get("imports", []) if "original" in i)
-        for source, raw in meta.get("inputs", {}).items()
-    }
-    return BuildGraph(dict(sorted(outputs.items())), entries, source_imports)
+    inputs: Mapping[str, Any] = meta.get("inputs", {})
+    sources = {src: _source_imports(raw) for src, raw in sorted(inputs.items())}
+    return BuildGraph(outputs=dict(sorted(outputs.items())), entries=entries, sources=sources)
+
+
+def _source_imports(raw: Mapping[str, Any]) -> tuple[SourceImport, ...]:
+    return tuple(
+        SourceImport(
+            i["path"], i.get("kind", ""), i.get("original", i["path"]), bool(i.get("external"))
+        )
+        for i in raw.get("imports", [])
+    )
 
 
 def _kind(path: str, entry_point: str | None, wanted: set[str], is_css_bundle: bool) -> OutputKind:

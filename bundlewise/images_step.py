@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
+from bundlewise.errors import BuildError, Message
 from bundlewise.pages import IMAGE_EXTENSIONS
 from bundlewise.rehash import hashed_name
+from bundlewise.specifiers import locate_specifier
 
 if TYPE_CHECKING:
     from bundlewise.images import OptimizedImage
@@ -48,11 +52,15 @@ def run(state: BuildState) -> None:
     progress = sys.stderr.isatty() and not os.environ.get("CI")
     css_images = _css_images(state)
     if css_images:
-        jobs = [ImageJob(path, (state.staging / path).read_bytes()) for path in css_images]
-        for path, image in optimize_images(jobs, options, state.cache, variants=False).items():
+        jobs = [ImageJob(src, state.read(out)) for src, out in css_images.items()]
+        with referenced_from(state):
+            results = optimize_images(jobs, options, state.cache, variants=False)
+        for source, image in results.items():
+            path = css_images[source]
             image = state.hook("on_image", image, source=path)
             state.log.extend(image.warnings)
-            if not image.kept_source and image.primary.ext == os.path.splitext(path)[1].lower():
+            _count(state, source, image)
+            if not image.kept_source and image.primary.format == _format_of(path):
                 state.changed[path] = image.primary.data
     html_images = _html_images(state)
     if html_images:
@@ -61,13 +69,66 @@ def run(state: BuildState) -> None:
         for source, image in results.items():
             image = state.hook("on_image", image, source=source)
             state.log.extend(image.warnings)
+            _count(state, source, image)
             state.images[source] = _write(state, source, image)
             state.page_files[source] = state.images[source].url_path
 
 
-def _css_images(state: BuildState) -> list[str]:
+def _css_images(state: BuildState) -> dict[str, str]:
+    """Source → esbuild's copy of every image CSS or JS refers to."""
     assert state.graph is not None
-    return [o.path for o in state.graph if o.kind == "asset" and _is_image(o.path)]
+    return {src: out for src, out in state.graph.asset_sources().items() if _is_image(out)}
+
+
+def _format_of(path: str) -> str | None:
+    from bundlewise.images.formats import EXTENSIONS
+
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def _count(state: BuildState, source: str, image: OptimizedImage) -> None:
+    """Record what became of `source` for the report (see `summary`)."""
+    if image.primary.format == "svg":
+        outcome = "copied"  # checked, then shipped as written: SVG is not re-encoded
+    elif image.kept_source:
+        outcome = "kept_source"
+    else:
+        outcome = "optimized"
+    state.image_outcomes[source] = outcome
+
+
+def summary(outcomes: Mapping[str, str]) -> dict[str, Any]:
+    """The stats' `images` section: how many images were optimized, copied, or kept as they were
+    because re-encoding did not make them smaller (those are listed by source path)."""
+    kinds = ("optimized", "kept_source", "copied")
+    counts: dict[str, Any] = {k: sum(1 for o in outcomes.values() if o == k) for k in kinds}
+    counts["kept_source_files"] = sorted(s for s, o in outcomes.items() if o == "kept_source")
+    return counts
+
+
+@contextmanager
+def referenced_from(state: BuildState) -> Iterator[None]:
+    """Errors about an image CSS or JS refers to point at the reference (`src/a.css:3:15`)."""
+    try:
+        yield
+    except BuildError as error:
+        raise BuildError([_at_reference(state, m) for m in error.messages]) from None
+
+
+def _at_reference(state: BuildState, message: Message) -> Message:
+    assert state.graph is not None
+    if message.location is None:
+        return message
+    source = message.location.file
+    sites = [
+        locate_specifier(state.config.root, importer, ref.original)
+        for importer, ref in state.graph.importers(source)
+    ]
+    if not sites:
+        return message
+    notes = tuple(f"also referenced at {site}" for site in sites[1:])
+    text = f"image {source}: {message.text}"
+    return replace(message, text=text, location=sites[0], notes=(*message.notes, *notes))
 
 
 def _html_images(state: BuildState) -> list[str]:

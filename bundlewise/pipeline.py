@@ -1,6 +1,6 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+    pages → esbuild → initial CSS → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
           → compress → stats → swap
 
 Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
@@ -11,6 +11,7 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import shutil
 import threading
@@ -27,12 +28,19 @@ from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.output import (
+    MARKER,
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
     from bundlewise.rewrite import PageRewrite
@@ -54,6 +62,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    image_outcomes: dict[str, str] = field(default_factory=dict)
+    """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
@@ -80,27 +90,37 @@ Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config,
+    plugins: PluginRunner | None = None,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). `notice`
+    hears progress worth a line (waiting for another build of the same output folder).
     """
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, bundler, notice)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
+def run_steps(
+    config: Config,
+    plugins: PluginRunner,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
+) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
-    pages = [read_page(p, config, log) for p in find_pages(config)]
+    pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
             [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
@@ -113,23 +133,20 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         )
     cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir) as staging:
+    with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
-        state.graph, warnings = bundler(
-            config,
-            entries,
-            staging.path / config.assets_dir,
-            staging.path,
-            edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
-        )
-        log.extend(warnings)
+        state.graph = run_esbuild(state, bundler, entries)
+        check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
+        link_urls(state)
+        keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
         copy_page_assets(state)
+        write_manifests(state)
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
@@ -139,7 +156,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         staging.commit()
     # The cache counts go to `--json` and the summary, not to the stats file in the output:
     # the output of a build must not depend on where its results came from.
-    return replace(result, stats={**result.stats, "cache": cache.finish()})
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
@@ -166,6 +183,48 @@ def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[
     return list(entries)
 
 
+def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> BuildGraph:
+    """One esbuild run for all entries, plus the scripts they reference with `new URL(...)`.
+
+    Those (workers) are found in the sources of the first run's outputs; when there are any, the
+    build runs again with them as entries, so that they share chunks with the rest.
+    """
+    from bundlewise.js.meta_urls import worker_entries
+
+    config = state.config
+    for _ in range(MAX_WORKER_ROUNDS):
+        edit = functools.partial(_edit_esbuild_args, state, entries)
+        graph, warnings = bundler(
+            config,
+            entries,
+            state.staging / config.assets_dir,
+            state.staging,
+            edit_args=edit,
+        )
+        more = worker_entries(config, graph, entries)
+        if not more:
+            break
+        for out in graph:
+            (state.staging / out.path).unlink(missing_ok=True)
+        entries = [*entries, *more]
+    state.log.extend(warnings)
+    return graph
+
+
+MAX_WORKER_ROUNDS = 5  # workers that start workers that start workers...
+
+
+def _edit_esbuild_args(state: BuildState, entries: list[str], args: list[str]) -> list[str]:
+    return state.hook("on_esbuild_args", args, entries=entries)
+
+
+def link_urls(state: BuildState) -> None:
+    """Files named from JS (`import url from './x.png'`, `new URL(..., import.meta.url)`) load."""
+    from bundlewise.js import urls_step
+
+    urls_step.run(state)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -173,12 +232,20 @@ def copy_public(state: BuildState) -> None:
         shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
 
 
+def keep_lazy_css_lazy(state: BuildState) -> None:
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
+    from bundlewise import initial_css
+
+    initial_css.run(state)
+
+
 def preload_lazy_css(state: BuildState) -> None:
     """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
     result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
     state.changed.update(result.files)
-    state.references.update(result.references)
+    for path, names in result.references.items():
+        state.references[path] = state.references.get(path, frozenset()) | names
     state.graph = result.graph
 
 
@@ -230,7 +297,7 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
@@ -307,6 +374,7 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
+    from bundlewise.images_step import summary as images_step_summary
     from bundlewise.report import BudgetConfig, compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
@@ -319,6 +387,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
         )
         budget = replace(budget, measure="raw")
     state.stats = compute_stats(result, sizes, budget=budget)
+    state.stats["images"] = images_step_summary(state.image_outcomes)
     write_stats_file(state.staging / STATS_FILE, state.stats)
     return replace(result, stats=state.stats)
 

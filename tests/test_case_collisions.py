@@ -12,7 +12,7 @@ import pytest
 from build_invariants import fails
 
 from bundlewise.casing import import_case_collisions
-from bundlewise.graph import BuildGraph
+from bundlewise.graph import BuildGraph, SourceImport
 
 PAGE = '<!doctype html>\n<script type="module" src="./src/main.js"></script>\n'
 
@@ -79,6 +79,12 @@ def test_d20_an_import_in_the_right_case_is_not_flagged(tmp_path: Path) -> None:
     graph = BuildGraph(
         {},
         {},
-        {"src/main.js": (("./Util.js", "src/Util.js"), ("./Util", "src/Util.js"), ("x", "y"))},
+        {
+            "src/main.js": (
+                SourceImport("src/Util.js", "import-statement", "./Util.js"),
+                SourceImport("src/Util.js", "import-statement", "./Util"),
+                SourceImport("y", "import-statement", "x"),
+            )
+        },
     )
     assert import_case_collisions(graph, tmp_path) == []

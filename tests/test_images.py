@@ -45,13 +45,13 @@ def photos() -> dict[str, OptimizedImage]:
     return optimize_images(jobs, WEBP_ONLY, Cache(None))
 
 
-def test_every_output_is_free_of_private_metadata(photos: dict[str, OptimizedImage]) -> None:
+def test_e25_every_output_is_free_of_private_metadata(photos: dict[str, OptimizedImage]) -> None:
     for result in photos.values():
         for file in (result.primary, *result.variants):
             assert_private(file.data)
 
 
-def test_every_primary_is_smaller_than_its_source_or_is_the_source(
+def test_e27_every_primary_is_smaller_than_its_source_or_is_the_source(
     photos: dict[str, OptimizedImage],
 ) -> None:
     for name, result in photos.items():
@@ -91,7 +91,7 @@ def test_configured_widths_are_produced_in_every_kept_format() -> None:
     assert widths == [("jpeg", 200), ("jpeg", 600), ("webp", 200), ("webp", 600), ("webp", 1000)]
 
 
-def test_the_icc_profile_is_converted_to_srgb_not_dropped(
+def test_e25_the_icc_profile_is_converted_to_srgb_not_dropped(
     photos: dict[str, OptimizedImage],
 ) -> None:
     with Image.open(DATA / "rocket.jpg") as source:  # tagged Adobe RGB (1998)
@@ -138,7 +138,7 @@ def with_exif(data: bytes, orientation: int) -> bytes:
 
 
 @pytest.mark.parametrize("orientation", [6, 8])
-def test_orientation_is_applied_and_dimensions_swap(orientation: int) -> None:
+def test_e24_orientation_is_applied_and_dimensions_swap(orientation: int) -> None:
     source = with_exif((DATA / "rocket.jpg").read_bytes(), orientation)
     result = optimize_one("rocket.jpg", source)
     assert (result.width, result.height) == (427, 640)
@@ -151,7 +151,9 @@ def test_orientation_is_applied_and_dimensions_swap(orientation: int) -> None:
     ("orientation", "stored"),
     [(6, Image.Transpose.ROTATE_90), (8, Image.Transpose.ROTATE_270)],
 )
-def test_orientation_turns_the_pixels_upright(orientation: int, stored: Image.Transpose) -> None:
+def test_e24_orientation_turns_the_pixels_upright(
+    orientation: int, stored: Image.Transpose
+) -> None:
     upright = Image.new("RGB", (64, 32), "blue")
     upright.paste((255, 0, 0), (0, 0, 32, 32))  # left half red
     exif = Image.Exif()

@@ -47,21 +47,21 @@ def tiny_png_declaring(width: int, height: int) -> bytes:
     )
 
 
-def test_a_tiny_file_declaring_a_huge_canvas_is_refused() -> None:
+def test_e22_a_tiny_file_declaring_a_huge_canvas_is_refused() -> None:
     data = tiny_png_declaring(100_000, 100_000)
     assert len(data) < 100
     text = error_for("img/bomb.png", data)
     assert text.startswith("img/bomb.png: error: refused as a decompression bomb")
 
 
-def test_just_over_the_default_limit_gets_our_message_not_a_pillow_warning() -> None:
+def test_e22_just_over_the_default_limit_gets_our_message_not_a_pillow_warning() -> None:
     assert error_for("big.png", tiny_png_declaring(10_000, 9_000)) == (
         "big.png: error: refused as a decompression bomb: 10000×9000 = 90,000,000 pixels, "
         "over the limit of 89,478,485 ([images].max_pixels)"
     )
 
 
-def test_the_pixel_limit_is_configurable_but_always_on() -> None:
+def test_e22_the_pixel_limit_is_configurable_but_always_on() -> None:
     data = tiny_png_declaring(200, 200)
     assert error_for("b.png", data, ImageOptions(max_pixels=10_000)) == (
         "b.png: error: refused as a decompression bomb: 200×200 = 40,000 pixels, "
@@ -82,7 +82,7 @@ def gif_with_growing_frame(grow_to: int) -> bytes:
     return data[:start] + delay + first + delay + second + b"\x3b"
 
 
-def test_a_gif_whose_later_frame_grows_the_canvas_is_refused() -> None:
+def test_e22_a_gif_whose_later_frame_grows_the_canvas_is_refused() -> None:
     text = error_for("anim.gif", gif_with_growing_frame(300), ImageOptions(max_pixels=50_000))
     assert text == (
         "anim.gif: error: refused as a decompression bomb: 300×300 = 90,000 pixels in frame 2, "
@@ -90,22 +90,22 @@ def test_a_gif_whose_later_frame_grows_the_canvas_is_refused() -> None:
     )
 
 
-def test_a_truncated_file_is_an_error_naming_it() -> None:
+def test_e23_a_truncated_file_is_an_error_naming_it() -> None:
     data = (DATA / "rocket.jpg").read_bytes()
     text = error_for("photos/rocket.jpg", data[: len(data) // 2])
     assert text.startswith("photos/rocket.jpg: error: truncated or corrupt JPEG data: ")
 
 
-def test_a_truncated_png_is_an_error_naming_it() -> None:
+def test_e23_a_truncated_png_is_an_error_naming_it() -> None:
     data = (DATA / "chelsea.png").read_bytes()
     assert "truncated or corrupt PNG data" in error_for("cat.png", data[:5000])
 
 
-def test_an_empty_file_is_an_error_naming_it() -> None:
+def test_e23_an_empty_file_is_an_error_naming_it() -> None:
     assert error_for("empty.webp", b"") == "empty.webp: error: the file is empty (0 bytes)"
 
 
-def test_an_extension_that_lies_is_an_error_naming_both_formats() -> None:
+def test_e23_an_extension_that_lies_is_an_error_naming_both_formats() -> None:
     text = error_for("logo.png", (DATA / "rocket.jpg").read_bytes())
     assert text == (
         "logo.png: error: the content is a JPEG image but the extension .png says PNG; "
@@ -113,7 +113,7 @@ def test_an_extension_that_lies_is_an_error_naming_both_formats() -> None:
     )
 
 
-def test_formats_outside_the_allow_list_are_never_decoded() -> None:
+def test_e23_formats_outside_the_allow_list_are_never_decoded() -> None:
     eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"
     text = error_for("evil.jpg", eps)
     assert text.startswith("evil.jpg: error: the content is not a JPEG image (nor any format")
@@ -123,7 +123,7 @@ def test_formats_outside_the_allow_list_are_never_decoded() -> None:
     assert ".bmp is not an image type" in error_for("pic.bmp", bmp.getvalue())
 
 
-def test_every_bad_file_is_named_in_one_error() -> None:
+def test_e23_every_bad_file_is_named_in_one_error() -> None:
     jobs = [
         ImageJob("z-empty.png", b""),
         ImageJob("good.png", (DATA / "horse.png").read_bytes()),
@@ -138,7 +138,7 @@ def test_every_bad_file_is_named_in_one_error() -> None:
     assert info.value.format_message().endswith("2 errors")
 
 
-def test_malformed_exif_is_a_warning_and_the_image_is_still_built() -> None:
+def test_e24_malformed_exif_is_a_warning_and_the_image_is_still_built() -> None:
     im = Image.open(DATA / "rocket.jpg")
     out = io.BytesIO()
     im.save(out, "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x05\x01\x12\xff\xff")

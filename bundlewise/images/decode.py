@@ -46,8 +46,13 @@ _HARMLESS_INFO = frozenset(
         "loop",
         "timestamp",
         "disposal",
+        "bbox",  # an APNG frame's region
+        "blend",  # how an APNG frame is drawn over the last one
+        "default_image",  # an APNG's first image is not one of its frames
     ]
 )
+# GIF application extensions that only say how often to loop (Pillow reports the last one seen).
+_LOOP_EXTENSIONS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
 # EXIF orientation → the Pillow transpose that makes the pixels upright.
 _TRANSPOSE = {2: 0, 3: 3, 4: 1, 5: 5, 6: 4, 7: 6, 8: 2}  # Image.Transpose values
 
@@ -138,10 +143,10 @@ def _decode(data: bytes, fmt: str, max_pixels: int) -> Decoded:
             _check_pixels(im.size, max_pixels, f" in frame {index + 1}")
         im.seek(0)
         lossless = fmt == "webp" and formats.is_lossless_webp(data)
-        servable = _is_servable(im)
+        servable = is_servable(im)
         return Decoded(im, fmt, *im.size, animated=True, servable=servable, lossless=lossless)
     im.load()
-    servable = _is_servable(im)
+    servable = is_servable(im)
     found_warnings: list[str] = []
     upright = _apply_orientation(im, found_warnings)
     srgb = _to_srgb(upright, found_warnings)
@@ -170,9 +175,12 @@ def _check_pixels(size: tuple[int, int], max_pixels: int, where: str) -> None:
         )
 
 
-def _is_servable(im: Image.Image) -> bool:
+def is_servable(im: Image.Image) -> bool:
     """No metadata beyond the harmless kind, so the source bytes may be served as they are."""
-    if set(im.info) - _HARMLESS_INFO:
+    if set(im.info) - _HARMLESS_INFO - {"extension"}:
+        return False
+    extension = im.info.get("extension")
+    if extension is not None and extension[0] not in _LOOP_EXTENSIONS:
         return False
     # JPEG APP1 (EXIF/XMP), APP2 (ICC), APP13 (IPTC) and comments are not all listed in info.
     applist = getattr(im, "applist", [])

@@ -88,7 +88,8 @@ def encode_animation(im: Image.Image, fmt: str, options: ImageOptions, lossless:
     durations = []
     for frame in ImageSequence.Iterator(im):
         frame.load()  # WebP reports a frame's duration only once it is decoded
-        durations.append(frame.info.get("duration", 0))
+        # Milliseconds; APNG gives a float (its delays are fractions), every encoder wants ints.
+        durations.append(round(frame.info.get("duration", 0)))
     im.seek(0)
     for key in _PRIVATE_INFO:  # some savers fall back to the source's own metadata
         im.info.pop(key, None)
@@ -99,12 +100,19 @@ def encode_animation(im: Image.Image, fmt: str, options: ImageOptions, lossless:
     if fmt == "gif":
         # An empty comment, or Pillow copies each frame's comment into the output.
         im.save(out, "GIF", optimize=True, disposal=2, comment=b"", **params)
+    elif fmt == "png":
+        # Pillow hands out every APNG frame composited on the canvas: stored whole with "source"
+        # blending and no disposal, each shows exactly as it did (Pillow crops unchanged borders).
+        params |= {"disposal": 0, "blend": 0, **_transparency(im)}
+        im.save(out, "PNG", optimize=True, **params)
     elif fmt == "webp":
         quality, method = options.quality["webp"], options.webp_effort
         im.save(out, "WEBP", quality=quality, lossless=lossless, method=method, **params)
-    else:
+    elif fmt == "avif":
         quality, speed = options.quality["avif"], 9 - options.avif_effort
         im.save(out, "AVIF", quality=quality, speed=speed, icc_profile=b"", **params)
+    else:
+        raise ValueError(f"no animation encoder for {fmt}")
     return out.getvalue()
 
 

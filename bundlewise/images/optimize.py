@@ -9,7 +9,7 @@ import io
 
 from bundlewise.errors import Location, Message
 from bundlewise.images import formats
-from bundlewise.images.decode import Decoded, check_format, decode
+from bundlewise.images.decode import Decoded, check_format, decode, is_servable
 from bundlewise.images.encode import (
     encode,
     encode_animation,
@@ -19,6 +19,7 @@ from bundlewise.images.encode import (
 )
 from bundlewise.images.options import ImageOptions
 from bundlewise.images.records import ImageFile, ImageJob, OptimizedImage
+from bundlewise.images.strip import strip_metadata
 from bundlewise.images.svg import check_svg
 
 # The format downscaled copies of a source take when its own format is a poor fit.
@@ -57,17 +58,40 @@ def _as_is(
 
 
 def _smaller_or_source(decoded: Decoded, data: bytes, source: bytes) -> tuple[ImageFile, bool]:
-    """The re-encode, unless a metadata-free source (or its lossless strip) is no larger."""
+    """The smallest of the re-encode, the source (when it is clean) and its lossless strip.
+
+    A result is never larger than the source: when re-encoding does not help and the source
+    carries metadata, the source minus its metadata blocks ships (same pixels, frames, timing).
+    """
     fmt, size = decoded.format, (decoded.width, decoded.height)
     best, kept = data, False
-    if decoded.format == "jpeg" and decoded.pixels_unchanged and not decoded.servable:
-        least = (len(source) - decoded.metadata_bytes) * (1 - _MAX_LOSSLESS_GAIN)
-        stripped = _strip_jpeg(source) if least < len(best) else None  # same pixels, no metadata
+    if decoded.servable and len(source) <= len(best):
+        return ImageFile(fmt, formats.FILE_EXT[fmt], *size, source), True
+    if decoded.pixels_unchanged and not decoded.servable:
+        stripped = _stripped_source(decoded, source, len(best))
         if stripped is not None and len(stripped) < len(best):
             best = stripped
-    if decoded.servable and len(source) <= len(best):
-        best, kept = source, True
     return ImageFile(fmt, formats.FILE_EXT[fmt], *size, best), kept
+
+
+def _stripped_source(decoded: Decoded, source: bytes, to_beat: int) -> bytes | None:
+    """The source without metadata, when it may beat `to_beat` bytes and proves clean."""
+    if decoded.format == "jpeg":
+        least = (len(source) - decoded.metadata_bytes) * (1 - _MAX_LOSSLESS_GAIN)
+        return _strip_jpeg(source) if least < to_beat else None  # same pixels, no metadata
+    stripped = strip_metadata(decoded.format, source)
+    return stripped if stripped is not None and _is_clean(stripped, decoded.format) else None
+
+
+def _is_clean(data: bytes, fmt: str) -> bool:
+    """`data` opens as `fmt` and holds no metadata beyond the harmless kind, in any frame."""
+    from PIL import Image, ImageSequence
+
+    try:
+        with Image.open(io.BytesIO(data), formats=[formats.PIL_NAMES[fmt]]) as im:
+            return all(is_servable(frame) for frame in ImageSequence.Iterator(im))
+    except Exception:  # the strip broke the file: the re-encode ships instead
+        return False
 
 
 def _strip_jpeg(source: bytes) -> bytes | None:
@@ -94,10 +118,14 @@ def _variants(decoded: Decoded, primary: ImageFile, options: ImageOptions) -> tu
             out.append(ImageFile(fmt, formats.FILE_EXT[fmt], image.width, image.height, data))
             kept_formats.append(fmt)
     fallback = _RESIZED_AS.get(decoded.format, decoded.format)
+    # A narrower copy is worth listing only when it downloads less than the full-width file
+    # of its format (a dithered or palette source can grow when resampled).
+    full_size = {f.format: len(f.data) for f in (*out, primary)}
     for width in sorted(w for w in options.widths if w < image.width):
         small = resize(image, width)
         for fmt in dict.fromkeys([fallback, *kept_formats]):
             lossless = decoded.lossless and fmt == "webp"
             data = encode(small, fmt, options, lossless=lossless)
-            out.append(ImageFile(fmt, formats.FILE_EXT[fmt], small.width, small.height, data))
+            if len(data) < full_size.get(fmt, len(primary.data)):
+                out.append(ImageFile(fmt, formats.FILE_EXT[fmt], small.width, small.height, data))
     return tuple(out)

@@ -21,7 +21,7 @@ from bundlewise.images.records import ImageJob, OptimizedImage, from_payload, to
 
 NAMESPACE = "images"
 # Bump when a change of this package changes output bytes for the same inputs and options.
-_FORMAT_VERSION = "images-2"
+_FORMAT_VERSION = "images-3"
 
 
 def optimize_images(
