@@ -7,6 +7,7 @@ root, or reported as an error naming the page and line. Rewriting happens in `re
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from bundlewise.errors import Location, MessageLog, location_in
 
 if TYPE_CHECKING:
     from bundlewise.html import Tag
+
+logger = logging.getLogger(__name__)
 
 RefKind = Literal["script", "style", "image", "asset", "manifest"]
 
@@ -78,8 +81,6 @@ def find_pages(config: Config) -> list[Path]:
     A walk that prunes those folders (node_modules can hold tens of thousands of files), with the
     `pages` globs matched as `Path.glob` would (`**/` also matches the root itself).
     """
-    from bundlewise.output import MARKER
-
     skip = {str(p) for p in (config.out_dir, config.public_dir, config.cache_dir)}
     matches = re.compile("|".join(f"(?:{glob_regex(g)})" for g in config.pages))
     root = str(config.root)
@@ -90,12 +91,26 @@ def find_pages(config: Config) -> list[Path]:
             for d in dirs
             if d[0] != "." and d != "node_modules"
             and os.path.join(folder, d) not in skip
-            and not os.path.isfile(os.path.join(folder, d, MARKER))  # an earlier build's output
+            and not is_build_output(os.path.join(folder, d), root)
         ]  # fmt: skip
         prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
         pages.extend(prefix + name for name in files if matches.match(prefix + name))
     return [config.root / rel for rel in sorted(pages)]
+
+
+# Files that only a build writes: our marker, and the manifest of a Vite build.
+BUILD_OUTPUT_SIGNS = (".bundlewise-output", ".vite/manifest.json")
+
+
+def is_build_output(folder: str, root: str) -> bool:
+    """Whether `folder` holds a build (ours or another tool's): its pages are not sources."""
+    for sign in BUILD_OUTPUT_SIGNS:
+        if os.path.isfile(os.path.join(folder, sign)):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            logger.debug("skipping %s/: it holds a build (%s), not source pages", rel, sign)
+            return True
+    return False
 
 
 def glob_regex(pattern: str) -> str:
