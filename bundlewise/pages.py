@@ -134,6 +134,7 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     source = config.rel(path)
     # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
     text = path.read_bytes().decode("utf-8", "surrogateescape")
+    text = _replace_env_vars(text, source, config, log)
     from bundlewise.html import scan_tags  # only apps with pages pay for the HTML modules
 
     tags = tuple(scan_tags(text))
@@ -166,6 +167,20 @@ class _Found:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
         return location_in(self.page, self.text, offset)
+
+
+def _replace_env_vars(text: str, source: str, config: Config, log: MessageLog) -> str:
+    """`%VITE_X%`, `%MODE%`... replaced as in `import.meta.env` (see `bundlewise.js.env`)."""
+    if "%" not in text:
+        return text
+    from bundlewise.js.env import public_env, replace_html_vars
+
+    text, unknown = replace_html_vars(text, public_env(config))
+    for line, name in unknown:
+        log.warning(
+            f"%{name}% is not a defined env variable; left as written", Location(source, line)
+        )
+    return text
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
