@@ -20,7 +20,8 @@ from bundlewise.errors import Location, MessageLog, location_in
 if TYPE_CHECKING:
     from bundlewise.html import Tag
 
-RefKind = Literal["script", "style", "image", "asset"]
+RefKind = Literal["script", "style", "image", "asset", "public"]
+"""`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -47,6 +48,9 @@ class Reference:
     """The referenced file, relative to the app root."""
     suffix: str = ""
     """Query string and fragment of the URL, kept on the rewritten URL."""
+    span: tuple[int, int] | None = None
+    """For a `url()` in inline CSS: its offsets in the `style` value, or in the page's text for
+    a `<style>` element (attr `#style`)."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,38 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
             ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
+        for found in _inline_css(source, text, tag):
+            ref = _resolve(config, path, found, log)
+            if ref is not None:
+                refs.append(ref)
     return Page(source, text, tags, tuple(refs))
+
+
+_STYLE_END = re.compile(r"</style", re.IGNORECASE)
+
+
+def _inline_css(page: str, text: str, tag: Tag) -> list[_Found]:
+    """`url()`s (and `image-set()` strings) in a `style` attribute or a `<style>` element.
+
+    Resolved like any other reference; a missing file is a warning and stays as written, as it
+    does in Vite, since CSS can name files that only the server provides.
+    """
+    from bundlewise.css_urls import find_urls
+
+    found = []
+    style = tag.get("style")
+    if style and "(" in style:
+        for u in find_urls(style):
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "style", u.url, kind, span=(u.start, u.end)))
+    if tag.name == "style" and not tag.self_closing:
+        end = _STYLE_END.search(text, tag.end)
+        css = text[tag.end : end.start() if end else len(text)]
+        for u in find_urls(css):
+            span = (tag.end + u.start, tag.end + u.end)
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "#style", u.url, kind, span=span))
+    return found
 
 
 @dataclass(frozen=True)
@@ -140,12 +175,16 @@ class _Found:
     attr: str
     url: str
     kind: RefKind
+    span: tuple[int, int] | None = None
+    """See `Reference.span`: inline CSS only, whose missing files are warnings."""
 
     def where(self) -> Location:
         """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
         offset = self.tag.start
         attr = self.tag.attr(self.attr)
-        if attr is not None:
+        if self.attr == "#style" and self.span is not None:
+            offset = self.span[0]
+        elif attr is not None:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
         return location_in(self.page, self.text, offset)
@@ -213,7 +252,9 @@ def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) ->
     decoded = unquote(path_part)
     if decoded.startswith("/"):
         if (config.public_dir / decoded.lstrip("/")).is_file():
-            return None  # a public/ file, served verbatim from the output root
+            # Served verbatim from the output root: only `base` changes its URL.
+            return Reference(found.tag, found.attr, url, "public", decoded.lstrip("/"), suffix,
+                             found.span)  # fmt: skip
         target = config.root / decoded.lstrip("/")
     else:
         target = page_path.parent / decoded
@@ -223,10 +264,17 @@ def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) ->
         return None
     source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
+        if found.span is not None:
+            log.warning(
+                f"url({url}) not found (looked for {source}): left as written",
+                found.where(),
+                notes=("add the file, or put files the server provides under public/",),
+            )
+            return None
         log.error(f"{_what(kind)} {url!r} not found (looked for {source})", found.where())
         return None
-    return Reference(found.tag, found.attr, url, kind, source, suffix)
+    return Reference(found.tag, found.attr, url, kind, source, suffix, found.span)
 
 
 def _what(kind: RefKind) -> str:
-    return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]
+    return {"script": "script", "style": "stylesheet", "image": "image"}.get(kind, "file")

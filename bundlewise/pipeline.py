@@ -104,7 +104,11 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
     entries = collect_entries(config, pages, log)
     log.extend(
         case_collisions(
-            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+            [
+                *(p.source for p in pages),
+                *entries,
+                *(r.source for p in pages for r in p.refs if r.kind != "public"),
+            ]
         )
     )
     log.raise_if_errors()
@@ -237,7 +241,7 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "public") or ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
