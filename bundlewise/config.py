@@ -28,6 +28,7 @@ SECTIONS: dict[str, str] = {
     "compress": "bundlewise.compress:CompressOptions",
     "budget": "bundlewise.report.budget:BudgetConfig",
     "html": "bundlewise.hints:HintOptions",
+    "jsx": "bundlewise.js.jsx:JsxOptions",
 }
 
 # Vite's default: the browsers of the "Baseline widely available" set (features supported
@@ -74,6 +75,7 @@ class Config:
     compress: Any = None
     budget: Any = None
     html: Any = None
+    jsx: Any = None
 
     def rel(self, path: Path) -> str:
         """`path` as a POSIX path relative to the root (for messages and manifest keys)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -20,7 +21,7 @@ from bundlewise.errors import Location, MessageLog, location_in
 if TYPE_CHECKING:
     from bundlewise.html import Tag
 
-RefKind = Literal["script", "style", "image", "asset", "public"]
+RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
 """`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
@@ -30,7 +31,6 @@ _LINK_ASSET_RELS = {
     "shortcut",
     "apple-touch-icon",
     "mask-icon",
-    "manifest",
     "preload",
     "prefetch",
 }
@@ -48,6 +48,8 @@ class Reference:
     """The referenced file, relative to the app root."""
     suffix: str = ""
     """Query string and fragment of the URL, kept on the rewritten URL."""
+    via: str = ""
+    """The web app manifest that names this file (its icons), empty for the page's own URLs."""
     span: tuple[int, int] | None = None
     """For a `url()` in inline CSS: its offsets in the `style` value, or in the page's text for
     a `<style>` element (attr `#style`)."""
@@ -203,6 +205,8 @@ def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
         rels = set((tag.get("rel") or "").lower().split())
         if "stylesheet" in rels:
             out.append(("href", tag.get("href") or "", "style"))
+        elif "manifest" in rels:
+            out.append(("href", tag.get("href") or "", "manifest"))
         elif rels & _LINK_ASSET_RELS:
             out.append(("href", tag.get("href") or "", "asset"))
         if tag.get("imagesrcset"):
@@ -215,6 +219,8 @@ def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
                 out.append((attr, tag.get(attr) or "", "asset"))
         if tag.get("srcset"):
             out.extend(("srcset", u, "asset") for u, _ in split_srcset(tag.get("srcset") or ""))
+    elif name in ("image", "use"):  # inline SVG; `use` for a sprite: `icons.svg#home`
+        out.extend((a, tag.get(a) or "", "asset") for a in ("href", "xlink:href") if tag.get(a))
     elif name == "meta" and tag.get("content") and _is_image_meta(tag):
         out.append(("content", tag.get("content") or "", "asset"))
     return [(a, u.strip(), _image_or(k, u)) for a, u, k in out]
@@ -225,56 +231,91 @@ def _is_image_meta(tag: Tag) -> bool:
 
 
 def _image_or(kind: RefKind, url: str) -> RefKind:
-    if kind == "asset" and _split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
+    if kind == "asset" and split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
         return "image"
     return kind
 
 
-def _split_url(url: str) -> tuple[str, str]:
+def split_url(url: str) -> tuple[str, str]:
     m = re.search(r"[?#]", url)
     return (url[: m.start()], url[m.start() :]) if m else (url, "")
 
 
 def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
-    url, kind = found.url, found.kind
+    public = public_file(config, found.url)
+    if public is not None:  # served verbatim from the output root: only `base` changes its URL
+        path, suffix = public
+        return Reference(found.tag, found.attr, found.url, "public", path, suffix, span=found.span)
+    missing: Literal["error", "warning"] = "warning" if found.span is not None else "error"
+    local = resolve_local(
+        config, page_path.parent, found.url, found.kind, found.where, log, missing
+    )
+    if local is None:
+        return None
+    source, suffix = local
+    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix, span=found.span)
+
+
+def public_file(config: Config, url: str) -> tuple[str, str] | None:
+    """(path in `public/`, query and fragment) when root-absolute `url` names a public file."""
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    path_part, suffix = split_url(url)
+    decoded = unquote(path_part).lstrip("/")
+    return (decoded, suffix) if decoded and (config.public_dir / decoded).is_file() else None
+
+
+def resolve_local(
+    config: Config,
+    folder: Path,
+    url: str,
+    kind: RefKind,
+    where: Callable[[], Location],
+    log: MessageLog,
+    missing: Literal["error", "warning"] = "error",
+) -> tuple[str, str] | None:
+    """The source file (relative to the root) that `url`, written in a file of `folder`, names,
+    and its query and fragment; None when it names no local file or is at fault (then logged).
+
+    `where` gives the URL's location, computed only when there is something to report. A file
+    that does not exist is an error, or with `missing="warning"` a warning (left as written)."""
     if url[:5].lower() == "file:":
         log.warning(
             f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
             "load: left as written and nothing read (use a path inside the app)",
-            found.where(),
+            where(),
         )
         return None
     if not url or url.startswith(("#", "data:", "{{", "{%")) or _EXTERNAL.match(url):
         return None  # external, inline or templated: left as written
-    path_part, suffix = _split_url(url)
+    path_part, suffix = split_url(url)
     if not path_part:
         return None
     decoded = unquote(path_part)
     if decoded.startswith("/"):
         if (config.public_dir / decoded.lstrip("/")).is_file():
-            # Served verbatim from the output root: only `base` changes its URL.
-            return Reference(found.tag, found.attr, url, "public", decoded.lstrip("/"), suffix,
-                             found.span)  # fmt: skip
+            return None  # a public/ file, served verbatim from the output root
         target = config.root / decoded.lstrip("/")
     else:
-        target = page_path.parent / decoded
+        target = folder / decoded
     resolved = Path(os.path.realpath(target))
     if resolved != config.root and config.root not in resolved.parents:
-        log.error(f"{_what(kind)} {url!r} is outside the app root", found.where())
+        log.error(f"{_what(kind)} {url!r} is outside the app root", where())
         return None
     source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
-        if found.span is not None:
+        if missing == "warning":
             log.warning(
                 f"url({url}) not found (looked for {source}): left as written",
-                found.where(),
+                where(),
                 notes=("add the file, or put files the server provides under public/",),
             )
             return None
-        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", found.where())
+        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", where())
         return None
-    return Reference(found.tag, found.attr, url, kind, source, suffix, found.span)
+    return source, suffix
 
 
 def _what(kind: RefKind) -> str:
-    return {"script": "script", "style": "stylesheet", "image": "image"}.get(kind, "file")
+    names = {"style": "stylesheet", "asset": "file", "manifest": "web app manifest"}
+    return names.get(kind, kind)

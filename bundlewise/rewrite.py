@@ -116,7 +116,8 @@ def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
     """References grouped by (tag, attribute), in document order."""
     groups: dict[tuple[int, str], list[Reference]] = {}
     for ref in refs:
-        groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
+        if not ref.via:  # a manifest's icons are rewritten in the manifest (`webmanifest`)
+            groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
     return list(groups.values())
 
 
