@@ -183,14 +183,26 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
         if flag is not None and options is not None:
             config = replace(config, **{section: replace(options, enabled=flag)})
     started = time.perf_counter()
-    result = run_build(config)
+    result = run_build(config, notice=console.info)
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
         console.message(warning)
+    _print_kept(console, result)
     for page in result.pages:
         for change in page.changes:
             console.debug(f"  {page.source}: {change}")
     sys.exit(_report_after_build(console, result, elapsed, as_json, fail_on_budget))
+
+
+def _print_kept(console: Console, result: Any) -> None:
+    """Files in the output folder that no build wrote (`foreign`): counted, listed with -v."""
+    if result.kept:
+        rel = os.path.relpath(result.out_dir)
+        console.info(
+            f"kept {len(result.kept)} file(s) in {rel} that no build wrote (-v lists them)"
+        )
+        for path in result.kept:
+            console.debug(f"  kept {rel}/{path}")
 
 
 def _report_after_build(

@@ -27,7 +27,13 @@ from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.output import (
+    MARKER,
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
@@ -83,27 +89,37 @@ Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config,
+    plugins: PluginRunner | None = None,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). `notice`
+    hears progress worth a line (waiting for another build of the same output folder).
     """
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, bundler, notice)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
+def run_steps(
+    config: Config,
+    plugins: PluginRunner,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
+) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
     pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
             [
@@ -120,10 +136,11 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         )
     cache = Cache(config.cache_dir)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir) as staging:
+    with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
+        check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
@@ -140,7 +157,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return result
+    return replace(result, kept=staging.kept)
 
 
 def _import_late_steps() -> None:

@@ -106,7 +106,7 @@ class Watcher:
                 from bundlewise.plugins import load_plugins
 
                 self.plugins = load_plugins(self.config)
-            result = build(self.config, self.plugins, self.bundler)
+            result = build(self.config, self.plugins, self.bundler, self.reporter.info)
         except BundlewiseError as error:
             outcome = BuildOutcome(ok=False, errors=error.messages)
             for message in error.messages:
