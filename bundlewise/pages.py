@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-RefKind = Literal["script", "style", "image", "asset", "manifest"]
+RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
+"""`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -52,6 +53,9 @@ class Reference:
     """Query string and fragment of the URL, kept on the rewritten URL."""
     via: str = ""
     """The web app manifest that names this file (its icons), empty for the page's own URLs."""
+    span: tuple[int, int] | None = None
+    """For a `url()` in inline CSS: its offsets in the `style` value, or in the page's text for
+    a `<style>` element (attr `#style`)."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,38 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
             ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
+        for found in _inline_css(source, text, tag):
+            ref = _resolve(config, path, found, log)
+            if ref is not None:
+                refs.append(ref)
     return Page(source, text, tags, tuple(refs))
+
+
+_STYLE_END = re.compile(r"</style", re.IGNORECASE)
+
+
+def _inline_css(page: str, text: str, tag: Tag) -> list[_Found]:
+    """`url()`s (and `image-set()` strings) in a `style` attribute or a `<style>` element.
+
+    Resolved like any other reference; a missing file is a warning and stays as written, as it
+    does in Vite, since CSS can name files that only the server provides.
+    """
+    from bundlewise.css_urls import find_urls
+
+    found = []
+    style = tag.get("style")
+    if style and "(" in style:
+        for u in find_urls(style):
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "style", u.url, kind, span=(u.start, u.end)))
+    if tag.name == "style" and not tag.self_closing:
+        end = _STYLE_END.search(text, tag.end)
+        css = text[tag.end : end.start() if end else len(text)]
+        for u in find_urls(css):
+            span = (tag.end + u.start, tag.end + u.end)
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "#style", u.url, kind, span=span))
+    return found
 
 
 @dataclass(frozen=True)
@@ -158,12 +193,16 @@ class _Found:
     attr: str
     url: str
     kind: RefKind
+    span: tuple[int, int] | None = None
+    """See `Reference.span`: inline CSS only, whose missing files are warnings."""
 
     def where(self) -> Location:
         """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
         offset = self.tag.start
         attr = self.tag.attr(self.attr)
-        if attr is not None:
+        if self.attr == "#style" and self.span is not None:
+            offset = self.span[0]
+        elif attr is not None:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
         return location_in(self.page, self.text, offset)
@@ -233,11 +272,27 @@ def split_url(url: str) -> tuple[str, str]:
 
 
 def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
-    local = resolve_local(config, page_path.parent, found.url, found.kind, found.where, log)
+    public = public_file(config, found.url)
+    if public is not None:  # served verbatim from the output root: only `base` changes its URL
+        path, suffix = public
+        return Reference(found.tag, found.attr, found.url, "public", path, suffix, span=found.span)
+    missing: Literal["error", "warning"] = "warning" if found.span is not None else "error"
+    local = resolve_local(
+        config, page_path.parent, found.url, found.kind, found.where, log, missing
+    )
     if local is None:
         return None
     source, suffix = local
-    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix)
+    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix, span=found.span)
+
+
+def public_file(config: Config, url: str) -> tuple[str, str] | None:
+    """(path in `public/`, query and fragment) when root-absolute `url` names a public file."""
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    path_part, suffix = split_url(url)
+    decoded = unquote(path_part).lstrip("/")
+    return (decoded, suffix) if decoded and (config.public_dir / decoded).is_file() else None
 
 
 def resolve_local(
@@ -247,11 +302,13 @@ def resolve_local(
     kind: RefKind,
     where: Callable[[], Location],
     log: MessageLog,
+    missing: Literal["error", "warning"] = "error",
 ) -> tuple[str, str] | None:
     """The source file (relative to the root) that `url`, written in a file of `folder`, names,
     and its query and fragment; None when it names no local file or is at fault (then logged).
 
-    `where` gives the URL's location, computed only when there is something to report."""
+    `where` gives the URL's location, computed only when there is something to report. A file
+    that does not exist is an error, or with `missing="warning"` a warning (left as written)."""
     if url[:5].lower() == "file:":
         log.warning(
             f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
@@ -277,6 +334,13 @@ def resolve_local(
         return None
     source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
+        if missing == "warning":
+            log.warning(
+                f"url({url}) not found (looked for {source}): left as written",
+                where(),
+                notes=("add the file, or put files the server provides under public/",),
+            )
+            return None
         log.error(f"{_what(kind)} {url!r} not found (looked for {source})", where())
         return None
     return source, suffix
