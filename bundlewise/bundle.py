@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
-from bundlewise.errors import Message
+from bundlewise.errors import BuildError, Message
 from bundlewise.js.args import script_args
 
 if TYPE_CHECKING:
@@ -83,3 +84,19 @@ def run_bundle(
         return bundler(config, entries, outdir, out_root, edit_args, plugins)
     finally:
         bundler.close()
+
+
+def metafile_json(data: bytes, binary: Path) -> dict[str, Any]:
+    """esbuild's metafile as JSON; a clean error naming the binary when it is not."""
+    try:
+        meta = json.loads(data)
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise BuildError(
+            Message(f"esbuild {binary} exited 0 but its metafile is not JSON; {REAL_ESBUILD}")
+        )
+    return meta
+
+
+REAL_ESBUILD = "is it a real esbuild of the pinned version? (`bundlewise esbuild which`)"

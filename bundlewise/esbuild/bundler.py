@@ -9,7 +9,6 @@ callbacks stay the same, and esbuild re-reads only what changed.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -52,11 +51,12 @@ class ServiceBundler:
         edit_args: Callable[[list[str]], list[str]] | None = None,
         plugins: EsbuildPlugins | None = None,
     ) -> tuple[BuildGraph, list[Message]]:
-        from bundlewise.bundle import esbuild_args
+        from bundlewise.bundle import esbuild_args, metafile_json
         from bundlewise.graph import parse_metafile
 
         args = esbuild_args(config, entries, outdir)
         flags, pairs = split_args(edit_args(args) if edit_args else args)
+        binary = self._service_for(config).binary
         try:
             result = self._build(config, flags, pairs, plugins)
         except EsbuildError:
@@ -69,7 +69,7 @@ class ServiceBundler:
         if result.errors:
             raise BuildError([to_message(e, "error") for e in result.errors])
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
-        graph = parse_metafile(json.loads(result.metafile), prefix, list(entries))
+        graph = parse_metafile(metafile_json(result.metafile, binary), prefix, list(entries))
         return graph, [to_message(w, "warning") for w in result.warnings]
 
     def _build(

@@ -252,6 +252,12 @@ class EsbuildService:
             how = "stopped answering"
         elif code < 0:
             how = f"was killed by {describe_signal(-code)}"
+        elif code == 0:
+            from bundlewise.bundle import REAL_ESBUILD
+
+            return EsbuildError(
+                Message(f"esbuild {self.binary} exited 0 without answering; {REAL_ESBUILD}")
+            )
         else:
             how = f"exited with code {code} unexpectedly"
         tail = "\n".join(self._stderr)
