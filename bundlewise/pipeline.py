@@ -144,6 +144,7 @@ def run_steps(
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
+        check_scripts(state)
         keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -226,6 +227,14 @@ def link_urls(state: BuildState) -> None:
     from bundlewise.js import urls_step
 
     urls_step.run(state)
+
+
+def check_scripts(state: BuildState) -> None:
+    """Warn about emitted scripts that will not run (JSX calling a global React nobody defines)."""
+    from bundlewise.js.checks import check_scripts as find_problems
+
+    assert state.graph is not None
+    state.log.extend(find_problems(state.config, state.graph, state.read))
 
 
 def copy_public(state: BuildState) -> None:
