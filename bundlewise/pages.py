@@ -7,6 +7,7 @@ root, or reported as an error naming the page and line. Rewriting happens in `re
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from bundlewise.errors import Location, MessageLog, location_in
 
 if TYPE_CHECKING:
     from bundlewise.html import Tag
+
+logger = logging.getLogger(__name__)
 
 RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
 """`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
@@ -82,8 +85,6 @@ def find_pages(config: Config) -> list[Path]:
     A walk that prunes those folders (node_modules can hold tens of thousands of files), with the
     `pages` globs matched as `Path.glob` would (`**/` also matches the root itself).
     """
-    from bundlewise.output import MARKER
-
     skip = {str(p) for p in (config.out_dir, config.public_dir, config.cache_dir)}
     matches = re.compile("|".join(f"(?:{glob_regex(g)})" for g in config.pages))
     root = str(config.root)
@@ -94,12 +95,26 @@ def find_pages(config: Config) -> list[Path]:
             for d in dirs
             if d[0] != "." and d != "node_modules"
             and os.path.join(folder, d) not in skip
-            and not os.path.isfile(os.path.join(folder, d, MARKER))  # an earlier build's output
+            and not is_build_output(os.path.join(folder, d), root)
         ]  # fmt: skip
         prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
         pages.extend(prefix + name for name in files if matches.match(prefix + name))
     return [config.root / rel for rel in sorted(pages)]
+
+
+# Files that only a build writes: our marker, and the manifest of a Vite build.
+BUILD_OUTPUT_SIGNS = (".bundlewise-output", ".vite/manifest.json")
+
+
+def is_build_output(folder: str, root: str) -> bool:
+    """Whether `folder` holds a build (ours or another tool's): its pages are not sources."""
+    for sign in BUILD_OUTPUT_SIGNS:
+        if os.path.isfile(os.path.join(folder, sign)):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            logger.debug("skipping %s/: it holds a build (%s), not source pages", rel, sign)
+            return True
+    return False
 
 
 def glob_regex(pattern: str) -> str:
@@ -123,6 +138,7 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     source = config.rel(path)
     # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
     text = path.read_bytes().decode("utf-8", "surrogateescape")
+    text = _replace_env_vars(text, source, config, log)
     from bundlewise.html import scan_tags  # only apps with pages pay for the HTML modules
 
     tags = tuple(scan_tags(text))
@@ -190,6 +206,20 @@ class _Found:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
         return location_in(self.page, self.text, offset)
+
+
+def _replace_env_vars(text: str, source: str, config: Config, log: MessageLog) -> str:
+    """`%VITE_X%`, `%MODE%`... replaced as in `import.meta.env` (see `bundlewise.js.env`)."""
+    if "%" not in text:
+        return text
+    from bundlewise.js.env import public_env, replace_html_vars
+
+    text, unknown = replace_html_vars(text, public_env(config))
+    for line, name in unknown:
+        log.warning(
+            f"%{name}% is not a defined env variable; left as written", Location(source, line)
+        )
+    return text
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:

@@ -195,6 +195,8 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
     from bundlewise.js.meta_urls import worker_entries
 
     config = state.config
+    if not entries:
+        return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
     for _ in range(MAX_WORKER_ROUNDS):
         edit = functools.partial(_edit_esbuild_args, state, entries)
         graph, warnings = bundler(
