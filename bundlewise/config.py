@@ -57,6 +57,8 @@ class Config:
     assets_dir: str = "assets"
     manifest: str = ".vite/manifest.json"
     target: str = DEFAULT_TARGET
+    mode: str = "production"
+    """`import.meta.env.MODE`, and which `.env.[mode]` files are read."""
     """Browsers the JS *and* CSS must work in (esbuild's `--target`, used for both)."""
     minify: bool = True
     hash_names: bool = True
@@ -92,6 +94,7 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "assets_dir": (str, "a folder name"),
     "manifest": (str, "a path relative to out_dir"),
     "target": (str, "esbuild targets such as 'es2020' or 'chrome107,safari16'"),
+    "mode": (str, "a mode name such as 'production' (selects .env.[mode] files)"),
     "minify": (bool, "true or false"),
     "sourcemap": (bool, "true or false"),
     "esbuild": (str, "a path to an esbuild binary"),
@@ -224,6 +227,11 @@ def _check_values(values: dict[str, Any], where: str, problems: list[Message]) -
     if base is not None and not (base.startswith(("/", "./", "http://", "https://")) or base == ""):
         problems.append(
             Message("base must start with '/', './' or be a full URL", _loc_key(where, "base"))
+        )
+    mode = values.get("mode")
+    if mode is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", mode):
+        problems.append(
+            Message("mode must be letters, digits, '-' or '_'", _loc_key(where, "mode"))
         )
     timeout = values.get("esbuild_timeout")
     if timeout is not None and timeout <= 0:

@@ -122,7 +122,11 @@ def run_steps(
     check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
-            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+            [
+                *(p.source for p in pages),
+                *entries,
+                *(r.source for p in pages for r in p.refs if r.kind != "public"),
+            ]
         )
     )
     log.raise_if_errors()
@@ -189,6 +193,8 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
     from bundlewise.js.meta_urls import worker_entries
 
     config = state.config
+    if not entries:
+        return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
     for _ in range(MAX_WORKER_ROUNDS):
         edit = functools.partial(_edit_esbuild_args, state, entries)
         graph, warnings = bundler(
@@ -294,7 +300,9 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest", "public"):
+                continue
+            if ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]

@@ -49,7 +49,7 @@ class BuildOutcome:
 
 def dev_config(config: Config) -> Config:
     """The dev profile: readable output, stable names, no image re-encoding, no compression."""
-    changes: dict[str, Any] = {"minify": False, "hash_names": False}
+    changes: dict[str, Any] = {"minify": False, "hash_names": False, "mode": "development"}
     for section in ("images", "compress"):
         options = getattr(config, section)
         if options is not None and hasattr(options, "enabled"):
