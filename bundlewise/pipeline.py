@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
@@ -135,7 +136,7 @@ def run_steps(
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
     with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
@@ -159,7 +160,9 @@ def run_steps(
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return replace(result, kept=staging.kept)
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
