@@ -28,6 +28,7 @@ SECTIONS: dict[str, str] = {
     "compress": "bundlewise.compress:CompressOptions",
     "budget": "bundlewise.report.budget:BudgetConfig",
     "html": "bundlewise.hints:HintOptions",
+    "cache": "bundlewise.cache.options:CacheOptions",
     "jsx": "bundlewise.js.jsx:JsxOptions",
 }
 
@@ -48,6 +49,8 @@ class Config:
     out_dir: Path = Path("dist")
     public_dir: Path = Path("public")
     cache_dir: Path = Path(".bundlewise-cache")
+    cache_url: str | None = None
+    """Remote build cache (redis://, rediss://, http://, https://); BUNDLEWISE_CACHE_URL wins."""
     pages: tuple[str, ...] = ("**/*.html",)
     """Globs (relative to root) of HTML pages to build."""
     entries: tuple[str, ...] = ()
@@ -77,6 +80,7 @@ class Config:
     compress: Any = None
     budget: Any = None
     html: Any = None
+    cache: Any = None
     jsx: Any = None
 
     def rel(self, path: Path) -> str:
@@ -90,6 +94,7 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "out_dir": (str, "a path"),
     "public_dir": (str, "a path"),
     "cache_dir": (str, "a path"),
+    "cache_url": (str, "a URL such as 'redis://host:6379/0' or 'https://cache.example/bw'"),
     "base": (str, "a URL path such as '/' or '/static/'"),
     "assets_dir": (str, "a folder name"),
     "manifest": (str, "a path relative to out_dir"),
@@ -228,6 +233,11 @@ def _check_values(values: dict[str, Any], where: str, problems: list[Message]) -
         problems.append(
             Message("base must start with '/', './' or be a full URL", _loc_key(where, "base"))
         )
+    if values.get("cache_url"):
+        from bundlewise.cache.options import check_url
+
+        if problem := check_url(values["cache_url"], from_file=True):
+            problems.append(Message(problem, _loc_key(where, "cache_url")))
     mode = values.get("mode")
     if mode is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", mode):
         problems.append(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
@@ -135,7 +137,7 @@ def run_steps(
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
     with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
@@ -147,6 +149,7 @@ def run_steps(
         link_urls(state)
         check_scripts(state)
         keep_lazy_css_lazy(state)
+        check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -159,7 +162,9 @@ def run_steps(
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return replace(result, kept=staging.kept)
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
@@ -257,6 +262,15 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def check_shipped_css(state: BuildState) -> None:
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
+    from bundlewise.css_check import check_css
+
+    assert state.graph is not None
+    out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
+    state.log.extend(check_css(state.graph, state.read, state.config.root, out + "/"))
 
 
 def preload_lazy_css(state: BuildState) -> None:
