@@ -28,7 +28,7 @@ def test_inline_module_that_imports_is_a_warning_naming_page_and_line(
 def test_what_needs_a_build() -> None:
     assert needs_build("import x from 'pkg'")
     assert needs_build("import './side-effect.js'")
-    assert needs_build("import * as ns from \"./a.js\"")
+    assert needs_build('import * as ns from "./a.js"')
     assert needs_build("const m = await import('./lazy.js')")
     assert needs_build("console.log(import.meta.env.VITE_X)")
     assert not needs_build("console.log('important stuff')")
