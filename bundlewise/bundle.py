@@ -81,7 +81,9 @@ def run_bundle(
         timeout=config.esbuild_timeout,
     )
     if result.errors:
-        raise BuildError(list(result.errors))
+        from bundlewise.casing import with_case_warnings
+
+        raise BuildError(with_case_warnings(result.errors, result.warnings))
     meta_path = outdir / METAFILE
     meta = json.loads(meta_path.read_bytes())
     meta_path.unlink()
