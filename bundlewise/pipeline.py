@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -22,12 +23,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.output import (
+    MARKER,
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
@@ -83,30 +91,44 @@ Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config,
+    plugins: PluginRunner | None = None,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). `notice`
+    hears progress worth a line (waiting for another build of the same output folder).
     """
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, bundler, notice)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
+def run_steps(
+    config: Config,
+    plugins: PluginRunner,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
+) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
     pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
-            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+            [
+                *(p.source for p in pages),
+                *entries,
+                *(r.source for p in pages for r in p.refs if r.kind != "public"),
+            ]
         )
     )
     log.raise_if_errors()
@@ -114,16 +136,18 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir) as staging:
+    with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
+        check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
         keep_lazy_css_lazy(state)
+        check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -136,7 +160,9 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return result
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
@@ -172,6 +198,8 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
     from bundlewise.js.meta_urls import worker_entries
 
     config = state.config
+    if not entries:
+        return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
     for _ in range(MAX_WORKER_ROUNDS):
         edit = functools.partial(_edit_esbuild_args, state, entries)
         graph, warnings = bundler(
@@ -217,6 +245,15 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def check_shipped_css(state: BuildState) -> None:
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
+    from bundlewise.css_check import check_css
+
+    assert state.graph is not None
+    out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
+    state.log.extend(check_css(state.graph, state.read, state.config.root, out + "/"))
 
 
 def preload_lazy_css(state: BuildState) -> None:
@@ -277,7 +314,9 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest", "public"):
+                continue
+            if ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
