@@ -11,6 +11,7 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import shutil
 import threading
@@ -21,17 +22,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.output import (
+    MARKER,
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
     from bundlewise.rewrite import PageRewrite
@@ -83,30 +92,44 @@ Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config,
+    plugins: PluginRunner | None = None,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). `notice`
+    hears progress worth a line (waiting for another build of the same output folder).
     """
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, bundler, notice)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
+def run_steps(
+    config: Config,
+    plugins: PluginRunner,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
+) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
-    pages = [read_page(p, config, log) for p in find_pages(config)]
+    pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
-            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+            [
+                *(p.source for p in pages),
+                *entries,
+                *(r.source for p in pages for r in p.refs if r.kind != "public"),
+            ]
         )
     )
     log.raise_if_errors()
@@ -114,21 +137,16 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir) as staging:
+    with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
-        state.graph, warnings = bundler(
-            config,
-            entries,
-            staging.path / config.assets_dir,
-            staging.path,
-            edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
-        )
-        log.extend(warnings)
+        state.graph = run_esbuild(state, bundler, entries)
+        check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
+        link_urls(state)
         keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -136,6 +154,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         add_font_fallbacks(state)
         finalize_names(state)
         copy_page_assets(state)
+        write_manifests(state)
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
@@ -143,7 +162,9 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return result
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
@@ -170,6 +191,50 @@ def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[
     return list(entries)
 
 
+def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> BuildGraph:
+    """One esbuild run for all entries, plus the scripts they reference with `new URL(...)`.
+
+    Those (workers) are found in the sources of the first run's outputs; when there are any, the
+    build runs again with them as entries, so that they share chunks with the rest.
+    """
+    from bundlewise.js.meta_urls import worker_entries
+
+    config = state.config
+    if not entries:
+        return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
+    for _ in range(MAX_WORKER_ROUNDS):
+        edit = functools.partial(_edit_esbuild_args, state, entries)
+        graph, warnings = bundler(
+            config,
+            entries,
+            state.staging / config.assets_dir,
+            state.staging,
+            edit_args=edit,
+        )
+        more = worker_entries(config, graph, entries)
+        if not more:
+            break
+        for out in graph:
+            (state.staging / out.path).unlink(missing_ok=True)
+        entries = [*entries, *more]
+    state.log.extend(warnings)
+    return graph
+
+
+MAX_WORKER_ROUNDS = 5  # workers that start workers that start workers...
+
+
+def _edit_esbuild_args(state: BuildState, entries: list[str], args: list[str]) -> list[str]:
+    return state.hook("on_esbuild_args", args, entries=entries)
+
+
+def link_urls(state: BuildState) -> None:
+    """Files named from JS (`import url from './x.png'`, `new URL(..., import.meta.url)`) load."""
+    from bundlewise.js import urls_step
+
+    urls_step.run(state)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -189,7 +254,8 @@ def preload_lazy_css(state: BuildState) -> None:
     assert state.graph is not None
     result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
     state.changed.update(result.files)
-    state.references.update(result.references)
+    for path, names in result.references.items():
+        state.references[path] = state.references.get(path, frozenset()) | names
     state.graph = result.graph
 
 
@@ -255,7 +321,9 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest", "public"):
+                continue
+            if ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]

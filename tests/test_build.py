@@ -91,7 +91,7 @@ def test_lazy_chunk_loads_its_css_through_the_helper(built: Path) -> None:
     assert css_name in main_js, "the wrapped import() names the lazy chunk's CSS"
 
 
-def test_names_are_hashes_of_final_bytes(sample_app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_b9_names_are_hashes_of_final_bytes(sample_app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     """Editing the lazy route's CSS renames its CSS and every file that points at it."""
     assert run_cli("build", sample_app, "--no-images", "--no-compress").returncode == 0
     before = manifest(sample_app / "dist")
@@ -170,7 +170,7 @@ def test_entries_from_config_for_backend_rendered_html(make_project, run_cli) ->
     assert (root / "dist" / m["src/admin.ts"]["file"]).is_file()
 
 
-def test_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_d19_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project(
         {
             "index.html": '<script type="module" src="./-dash%20%231 é.js"></script>\n',
@@ -206,7 +206,7 @@ def test_a_file_used_by_css_and_html_ships_once(make_project, run_cli) -> None: 
     assert f'href="/assets/{fonts[0].name}"' in html and fonts[0].name in css
 
 
-def test_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_d19_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     import unicodedata
 
     name = unicodedata.normalize("NFD", "rock & roll 'café'.js")

@@ -10,7 +10,7 @@ from conftest import copy_sample_app
 from helpers import snapshot
 
 
-def test_two_builds_in_different_places_are_byte_identical(
+def test_b7_two_builds_in_different_places_are_byte_identical(
     tmp_path: Path,
     run_cli,
     warm_image_cache: Path,  # type: ignore[no-untyped-def]

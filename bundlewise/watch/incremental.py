@@ -9,13 +9,12 @@ removed folder even when nothing changed), so the fresh staging folder of each b
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bundlewise.bundle import esbuild_args
+from bundlewise.bundle import esbuild_args, metafile_json
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, EsbuildError, Location, Message
 from bundlewise.graph import BuildGraph, parse_metafile
@@ -51,7 +50,9 @@ class IncrementalBundler:
         if result.errors:
             raise BuildError([to_message(e, "error") for e in result.errors])
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
-        graph = parse_metafile(json.loads(result.metafile), prefix, list(entries))
+        assert self.service is not None
+        meta = metafile_json(result.metafile, self.service.binary)
+        graph = parse_metafile(meta, prefix, list(entries))
         return graph, [to_message(w, "warning") for w in result.warnings]
 
     def _rebuild(self, config: Config, context: tuple[Any, ...]) -> RebuildResult:

@@ -49,7 +49,7 @@ class BuildOutcome:
 
 def dev_config(config: Config) -> Config:
     """The dev profile: readable output, stable names, no image re-encoding, no compression."""
-    changes: dict[str, Any] = {"minify": False, "hash_names": False}
+    changes: dict[str, Any] = {"minify": False, "hash_names": False, "mode": "development"}
     for section in ("images", "compress"):
         options = getattr(config, section)
         if options is not None and hasattr(options, "enabled"):
@@ -106,7 +106,7 @@ class Watcher:
                 from bundlewise.plugins import load_plugins
 
                 self.plugins = load_plugins(self.config)
-            result = build(self.config, self.plugins, self.bundler)
+            result = build(self.config, self.plugins, self.bundler, self.reporter.info)
         except BundlewiseError as error:
             outcome = BuildOutcome(ok=False, errors=error.messages)
             for message in error.messages:
