@@ -142,7 +142,9 @@ def main() -> None:
             lh = statistics.median(values) if values else None
             fmt = "{:.3f}" if metric == "cls" else "{:.0f} ms"
             shown = [fmt.format(v) if v is not None else "–" for v in (mine, lh)]
-            print(f"| {page} | {metric.upper()} | {shown[0]} | {shown[1]} | {compare(metric, mine, lh)} |")
+            print(
+                f"| {page} | {metric.upper()} | {shown[0]} | {shown[1]} | {compare(metric, mine, lh)} |"
+            )
     print(f"\nwall time: bundlewise audit {ours_wall:.1f} s, Lighthouse {theirs_wall:.1f} s, "
           f"ratio {ours_wall / theirs_wall:.2f}× (target ≤ 0.5×)")  # fmt: skip
     print(f"cores: {os.cpu_count()}")
