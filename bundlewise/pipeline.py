@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -146,6 +147,7 @@ def run_steps(
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
         keep_lazy_css_lazy(state)
+        check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
@@ -243,6 +245,15 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def check_shipped_css(state: BuildState) -> None:
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
+    from bundlewise.css_check import check_css
+
+    assert state.graph is not None
+    out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
+    state.log.extend(check_css(state.graph, state.read, state.config.root, out + "/"))
 
 
 def preload_lazy_css(state: BuildState) -> None:
