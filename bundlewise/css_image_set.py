@@ -1,129 +1,117 @@
-"""`image-set("a.png" 1x, "a@2x.png" 2x)`: the strings are file references too.
+"""Modern formats for CSS background images: `url(photo.png)` → `image-set()` with AVIF and WebP.
 
-CSS allows a bare string where `url()` would go inside `image-set()`, and browsers resolve it like
-a `url()`. esbuild leaves these strings as written, relative to the *source* stylesheet, so in the
-output they point nowhere. This step finds each such string in the CSS outputs, resolves it
-against the stylesheets the output was built from, emits the file as an asset (hashed, and
-optimized by the image step like every CSS image), and writes its URL in place. A string that
-names no file is a warning naming the source line, left as written.
+The image step makes a full-width AVIF and WebP of every image CSS refers to (kept only when
+smaller than the optimized original). Here each declaration that uses such an image gets a twin
+right after it, with the `url()` replaced by
+
+    image-set(url(photo-H1.avif) type("image/avif"), url(photo-H2.webp) type("image/webp"),
+              url(photo-H3.png) type("image/png"))
+
+A browser that understands `image-set()` with `type()` takes the first format it supports; an
+older one drops the twin as invalid and keeps the original declaration: the optimized original is
+the fallback, as with `<picture>` for `<img>`.
+
+Only `background`, `background-image` and their `-webkit-` forms are rewritten, and never a
+declaration that already holds an `image-set()`.
 """
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
-from pathlib import Path
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote
 
-from bundlewise.css_urls import find_urls
-from bundlewise.errors import location_in
-from bundlewise.graph import Output
-from bundlewise.pages import public_file, split_url
 from bundlewise.rehash import hashed_name
-from bundlewise.sourcemap import insert_into_map
 
 if TYPE_CHECKING:
     from bundlewise.pipeline import BuildState
 
+MIME = {"avif": "image/avif", "webp": "image/webp"}
+FALLBACK_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                 ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
+MODERN = ("avif", "webp")
+_DECLARATION = re.compile(
+    r"""(?<=[{;])(?P<decl>\s*(?P<prop>(?:-webkit-)?background(?:-image)?)\s*:\s*"""
+    r"""(?P<value>(?:[^;{}"'()]|"[^"]*"|'[^']*'|\((?:[^()"']|"[^"]*"|'[^']*')*\))*))""",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*)(?P=q)\s*\)""", re.IGNORECASE)
+_ESBUILD_HASH = re.compile(r"-[A-Z2-7]{8}$")
+
 
 def run(state: BuildState) -> None:
-    assert state.graph is not None
-    outputs = dict(state.graph.outputs)
-    emitted = state.graph.asset_sources()
-    for out in list(outputs.values()):
-        if out.kind != "css":
+    """Write the variants of CSS images and give every stylesheet its `image-set()`s."""
+    html = state.config.html
+    if html is None or not html.enabled or not html.css_image_set or not state.css_images:
+        return
+    sets = _write_variants(state)
+    if not sets or state.graph is None:
+        return
+    for out in state.graph:
+        if not out.path.endswith(".css"):
             continue
-        text = state.read(out.path).decode("utf-8", "surrogateescape")
-        strings = [u for u in find_urls(text) if u.in_string and _is_local(u.url)]
-        if not strings:
+        css = state.read(out.path).decode("utf-8", "surrogateescape")
+        new = add_image_sets(css, out.path, sets)
+        if new != css:
+            state.changed[out.path] = new.encode("utf-8", "surrogateescape")
+
+
+def _write_variants(state: BuildState) -> dict[str, list[tuple[str, str]]]:
+    """Asset path → [(MIME type, output path)], modern formats first, the original last."""
+    sets: dict[str, list[tuple[str, str]]] = {}
+    for asset, image in sorted(state.css_images.items()):
+        modern = [v for v in image.variants if v.format in MODERN and v.width == image.width]
+        fallback = FALLBACK_MIME.get(posixpath.splitext(asset)[1].lower())
+        if not modern or fallback is None:
             continue
-        new_assets: list[str] = []
-        shifts: list[tuple[int, int, int]] = []  # (line, column, length change), for the map
-        original = text
-        for u in reversed(strings):  # from the end, so earlier offsets stay valid
-            target = _target(state, out, u.url, emitted, outputs)
-            if target is None:
-                continue
-            new_assets.append(target[1])  # "" for a public file: still a change
-            text = text[: u.start] + target[0] + text[u.end :]
-            line_start = original.rfind("\n", 0, u.end) + 1
-            shifts.append(
-                (original.count("\n", 0, u.end), u.end - line_start, len(target[0]) - len(u.url))
+        stem = _ESBUILD_HASH.sub("", posixpath.splitext(asset)[0])
+        entries = []
+        for variant in sorted(modern, key=lambda v: MODERN.index(v.format)):
+            name = f"{stem}{variant.ext}"
+            path = hashed_name(name, variant.data) if state.config.hash_names else name
+            target = state.staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(variant.data)
+            entries.append((MIME[variant.format], path))
+        entries.append((fallback, asset))
+        sets[asset] = entries
+    return sets
+
+
+def add_image_sets(css: str, css_path: str, sets: Mapping[str, list[tuple[str, str]]]) -> str:
+    """`css` with an `image-set()` twin after each background declaration naming a known image."""
+    folder = posixpath.dirname(css_path)
+
+    def asset_of(url: str) -> str | None:
+        if "://" in url or url.startswith(("data:", "/", "#")):
+            return None
+        return posixpath.normpath(posixpath.join(folder, url.split("?")[0].split("#")[0]))
+
+    def twin(match: re.Match[str]) -> str:
+        value = match["value"]
+        if "image-set(" in value.lower():
+            return match[0]
+        found = False
+
+        def to_set(url_match: re.Match[str]) -> str:
+            nonlocal found
+            entries = sets.get(asset_of(url_match["url"]) or "")
+            if not entries:
+                return url_match[0]
+            found = True
+            options = ", ".join(
+                f'url("{_relative(path, folder)}") type("{mime}")' for mime, path in entries
             )
-        if not new_assets:
-            continue
-        state.changed[out.path] = text.encode("utf-8", "surrogateescape")
-        if out.path + ".map" in outputs:
-            map_bytes = state.read(out.path + ".map")
-            state.changed[out.path + ".map"] = insert_into_map(map_bytes, sorted(shifts))
-        assets = tuple(dict.fromkeys([*out.assets, *(a for a in new_assets if a)]))
-        outputs[out.path] = replace(out, assets=assets)
-    state.graph = replace(state.graph, outputs=dict(sorted(outputs.items())))
+            return f"image-set({options})"
+
+        new_value = _URL.sub(to_set, value)
+        if not found:
+            return match[0]
+        return f"{match[0]};{match['prop']}:{new_value.strip()}"
+
+    return _DECLARATION.sub(twin, css)
 
 
-def _is_local(url: str) -> bool:
-    lowered = url.strip().lower()
-    return bool(lowered) and not lowered.startswith(("data:", "#", "http:", "https:", "//"))
-
-
-def _target(
-    state: BuildState, out: Output, url: str, emitted: dict[str, str], outputs: dict[str, Output]
-) -> tuple[str, str] | None:
-    """(the URL to write, the asset output it names or "") for string `url` in CSS output `out`."""
-    config = state.config
-    here = posixpath.dirname(out.path)
-    public = public_file(config, url)
-    if public is not None:
-        path, suffix = public
-        if config.base in ("", "./"):
-            return posixpath.relpath(quote(path), here or ".") + suffix, ""
-        return config.base.rstrip("/") + "/" + quote(path) + suffix, ""
-    found = _source_file(state, out, url)
-    if found is None:
-        return None
-    source, suffix = found
-    asset = emitted.get(source) or _emit(state, source, outputs)
-    emitted[source] = asset
-    return posixpath.relpath(quote(asset), here or ".") + suffix, asset
-
-
-def _source_file(state: BuildState, out: Output, url: str) -> tuple[str, str] | None:
-    """The file `url` names, resolved in the first CSS input that writes it; warn if none."""
-    root = state.config.root
-    path_part, suffix = split_url(url)
-    decoded = unquote(path_part)
-    first_place = None
-    for source in out.inputs:
-        file = root / source
-        if not source.lower().endswith(".css") or not file.is_file():
-            continue
-        css = file.read_text(encoding="utf-8", errors="replace")
-        hits = [u for u in find_urls(css) if u.in_string and u.url == url]
-        if not hits:
-            continue
-        first_place = first_place or location_in(source, css, hits[0].start)
-        base = root if decoded.startswith("/") else file.parent
-        target = Path(posixpath.normpath(base / decoded.lstrip("/")))
-        if target.is_file() and target.is_relative_to(root):
-            return target.relative_to(root).as_posix(), suffix
-    state.log.warning(
-        f'image-set() names "{url}", which resolves to no file: left as written',
-        first_place,
-        notes=("add the file, or fix the path (it is relative to the stylesheet)",),
-    )
-    return None
-
-
-def _emit(state: BuildState, source: str, outputs: dict[str, Output]) -> str:
-    """Copy `source` into the assets folder under a content-hashed name, as esbuild would."""
-    config = state.config
-    data = (config.root / source).read_bytes()
-    out = f"{config.assets_dir}/{source}" if config.assets_dir else source
-    if config.hash_names:
-        out = hashed_name(out, data)
-    target = state.staging / out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    outputs[out] = Output(out, "asset", len(data), inputs={source: len(data)})
-    return out
+def _relative(path: str, folder: str) -> str:
+    return posixpath.relpath(path, folder or ".")

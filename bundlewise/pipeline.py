@@ -63,6 +63,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    css_images: dict[str, Any] = field(default_factory=dict)
+    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
     """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -151,6 +153,8 @@ def run_steps(
         check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
+        modern_css_images(state)
+        add_font_fallbacks(state)
         finalize_names(state)
         copy_page_assets(state)
         write_manifests(state)
@@ -249,10 +253,10 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
 
 
 def resolve_image_set_strings(state: BuildState) -> None:
-    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`css_image_set`)."""
-    from bundlewise import css_image_set
+    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
+    from bundlewise import image_set_strings
 
-    css_image_set.run(state)
+    image_set_strings.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
@@ -279,6 +283,20 @@ def optimize_images(state: BuildState) -> None:
     from bundlewise import images_step
 
     images_step.run(state)
+
+
+def modern_css_images(state: BuildState) -> None:
+    """CSS background images get `image-set()` with their AVIF/WebP variants."""
+    from bundlewise import css_image_set
+
+    css_image_set.run(state)
+
+
+def add_font_fallbacks(state: BuildState) -> None:
+    """Metric-matched fallback faces for web fonts (no layout shift when they swap in)."""
+    from bundlewise import font_fallbacks
+
+    font_fallbacks.run(state)
 
 
 def finalize_names(state: BuildState) -> None:
