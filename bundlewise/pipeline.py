@@ -141,6 +141,7 @@ def run_steps(
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
         keep_lazy_css_lazy(state)
+        resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -241,6 +242,13 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def resolve_image_set_strings(state: BuildState) -> None:
+    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
+    from bundlewise import image_set_strings
+
+    image_set_strings.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
