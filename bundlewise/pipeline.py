@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
-from bundlewise.casing import case_collisions, raise_on_import_case_collisions
+from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
@@ -125,15 +125,7 @@ def run_steps(
     entries = collect_entries(config, pages, log)
     log.extend(inline_script_warnings(pages))
     check_build_sources(config, pages, entries)
-    log.extend(
-        case_collisions(
-            [
-                *(p.source for p in pages),
-                *entries,
-                *(r.source for p in pages for r in p.refs if r.kind != "public"),
-            ]
-        )
-    )
+    log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -151,6 +143,7 @@ def run_steps(
         link_urls(state)
         check_scripts(state)
         keep_lazy_css_lazy(state)
+        resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -266,6 +259,13 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def resolve_image_set_strings(state: BuildState) -> None:
+    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
+    from bundlewise import image_set_strings
+
+    image_set_strings.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
