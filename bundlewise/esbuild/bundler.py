@@ -67,7 +67,12 @@ class ServiceBundler:
         if plugins is not None:
             self.watch_files = frozenset(plugins.watch_files)
         if result.errors:
-            raise BuildError([to_message(e, "error") for e in result.errors])
+            from bundlewise.casing import with_case_warnings
+            from bundlewise.js.frameworks import explain
+
+            errors = [to_message(e, "error") for e in result.errors]
+            warnings = [to_message(w, "warning") for w in result.warnings]
+            raise BuildError(explain(with_case_warnings(errors, warnings)))
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
         graph = parse_metafile(metafile_json(result.metafile, binary), prefix, list(entries))
         return graph, [to_message(w, "warning") for w in result.warnings]
