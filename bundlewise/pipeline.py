@@ -23,6 +23,7 @@ from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
+from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
@@ -126,6 +127,7 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         )
         log.extend(warnings)
         raise_on_import_case_collisions(state.graph, config.root)
+        confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
         preload_lazy_css(state)
         optimize_images(state)
