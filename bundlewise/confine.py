@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Message
 from bundlewise.graph import BuildGraph, Output
-from bundlewise.sourcemap import confine_sources, insert_into_map
+from bundlewise.sourcemap import confine_sources, insert_into_map, needs_confining
 from bundlewise.specifiers import locate_specifier
 from bundlewise.workspace import Package, allowed_folders, dependency_name, find_packages
 
@@ -44,14 +44,14 @@ def confine(state: BuildState) -> None:
     assert state.graph is not None
     config, graph = state.config, state.graph
     folders = allowed_folders(config.root, config.fs_allow)
-    packages = find_packages(config.root, graph.sources)
+    # Packages matter only for files outside the root (those inside keep esbuild's names).
+    outside = [s for s in graph.sources if not _inside(config.root, s)]
+    packages = find_packages(config.root, graph.sources) if outside else []
     dependencies: dict[str, str] = {}  # source outside the root → node_modules/<pkg>/<inner>
     places: dict[str, str] = {}  # source outside the root → its path inside the assets folder
     problems: list[Message] = []
-    for source in graph.sources:
+    for source in outside:
         path = Path(os.path.normpath(config.root / source))
-        if path.is_relative_to(config.root):
-            continue
         dependency = dependency_name(path, packages)
         if dependency is not None:
             dependencies[source] = places[source] = dependency
@@ -66,6 +66,10 @@ def confine(state: BuildState) -> None:
     _rename_assets(state, places)
     _clean_source_maps(state, packages)
     state.graph = _with_source_names(state.graph, dependencies)
+
+
+def _inside(root: Path, source: str) -> bool:
+    return Path(os.path.normpath(root / source)).is_relative_to(root)
 
 
 def _workspace_place(path: Path, folders: list[Path]) -> str | None:
@@ -165,7 +169,10 @@ def _clean_source_maps(state: BuildState, packages: list[Package]) -> None:
     for out in state.graph:
         if out.kind != "map":
             continue
-        data, dropped = confine_sources(state.read(out.path), state.staging / out.path, place)
+        raw = state.read(out.path)
+        if not needs_confining(raw, state.staging / out.path, root):
+            continue
+        data, dropped = confine_sources(raw, state.staging / out.path, place)
         if data is not None:
             state.changed[out.path] = data
         left_out.update(dropped)

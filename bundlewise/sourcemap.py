@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -75,6 +76,28 @@ def insert_into_map(map_bytes: bytes, insertions: Iterable[tuple[int, int, int]]
             shifted_by[line] = offset + length
     data["mappings"] = ";".join(lines)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+_SOURCES = re.compile(rb'"sources":\s*(\[[^\]]*\])')
+
+
+def needs_confining(map_bytes: bytes, map_path: Path, root: Path) -> bool:
+    """Whether a map may name a file outside `root`: a quick look at its `sources` alone, so that
+    the usual map, all of whose sources are the app's, is not parsed whole."""
+    found = _SOURCES.search(map_bytes)
+    try:
+        sources = json.loads(found[1]) if found else None
+    except ValueError:
+        sources = None
+    if not isinstance(sources, list):
+        return True
+    folder = map_path.parent
+    return any(
+        isinstance(s, str)
+        and "://" not in s
+        and not Path(os.path.normpath(folder / s)).is_relative_to(root)
+        for s in sources
+    )
 
 
 # What a map says in place of a source it leaves out (its mappings still point at an index).

@@ -264,3 +264,24 @@ def test_h38_a_dependency_reaching_outside_its_package_and_the_workspace_is_refu
     assert "node_modules/@scope/pkg/index.js:1:14: error:" not in err  # named by its real path
     assert "store/deps/@scope/pkg/index.js:1:14: error: '../../../secret.txt'" in err
     assert not (app / "dist").exists()
+
+
+def test_h38_package_names_come_from_bare_specifiers_only() -> None:
+    from bundlewise.workspace import package_name
+
+    assert package_name("@scope/pkg/img/x.png") == "@scope/pkg"
+    assert package_name("lit/decorators.js") == "lit"
+    assert [package_name(s) for s in ("./x", "../x", "/x", "https://cdn/x", "@scope")] == [None] * 5
+
+
+def test_h38_the_workspace_root_is_the_nearest_marked_folder(tmp_path: Path) -> None:
+    from bundlewise.workspace import workspace_root
+
+    write(
+        {"ws/package.json": '{"workspaces": ["apps/*"]}', "ws/apps/web/package.json": "{}"},
+        tmp_path,
+    )
+    assert workspace_root(tmp_path / "ws/apps/web") == tmp_path / "ws"
+    (tmp_path / "ws/apps/.git").mkdir()
+    assert workspace_root(tmp_path / "ws/apps/web") == tmp_path / "ws/apps"
+    assert workspace_root(tmp_path) == tmp_path, "no marker: the app root alone"
