@@ -1,8 +1,8 @@
 """bundlewise build vs raw esbuild on three.js r108 ×10 (esbuild's headline benchmark).
 
 Both runs bundle the same entry with the same esbuild arguments (bundlewise's own: bundle, ESM
-code splitting, minify, source maps, metafile, target es2020, asset loaders); bundlewise runs with
-`--no-images --no-compress`, as a user would to time the core. The two are interleaved in one process, so machine noise hits both alike, and the
+code splitting, minify, source maps, metafile, the default browser target, asset loaders);
+bundlewise runs with `--no-images --no-compress`, as a user would to time the core. The two are interleaved in one process, so machine noise hits both alike, and the
 figure to quote is the ratio of medians.
 
     python benchmarks/bench_build.py [--runs 10]

@@ -10,6 +10,7 @@ from pathlib import Path
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, Message
 from bundlewise.graph import BuildGraph, parse_metafile
+from bundlewise.js.args import script_args
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -50,6 +51,7 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     if config.sourcemap:
         args.append("--sourcemap")
     args.extend(f"--loader:{ext}=file" for ext in ASSET_LOADERS)
+    args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
     args.extend(entry_arg(e) for e in entries)

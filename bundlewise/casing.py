@@ -19,8 +19,9 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from bundlewise.errors import BuildError, Location, Message, location_in
+from bundlewise.errors import BuildError, Location, Message
 from bundlewise.graph import BuildGraph
+from bundlewise.specifiers import locate_specifier
 
 # Import paths that name a file relative to the importer (CSS `url(x.png)` and `@import "x.css"`
 # are relative without the `./`).
@@ -68,7 +69,7 @@ def import_case_collisions(graph: BuildGraph, root: Path) -> list[Message]:
                 Message(
                     f"{meant!r} and {resolved!r} differ only in case: import {original!r} "
                     f"names {meant}, but {resolved} was bundled in its place",
-                    _import_location(root, importer, original),
+                    locate_specifier(root, importer, original),
                     notes=("rename one of them: on macOS and Windows they are the same file",),
                 )
             )
@@ -106,17 +107,3 @@ def _exists_exactly(root: Path, path: str) -> bool:
             return False
         folder = os.path.join(folder, part)
     return True
-
-
-def _import_location(root: Path, importer: str, original: str) -> Location:
-    """The line and column of the import's path in the importer (the file alone if not found)."""
-    try:
-        text = (root / importer).read_bytes().decode("utf-8", "surrogateescape")
-    except OSError:
-        return Location(importer)
-    for quote in ('"', "'", "`", "("):
-        closing = ")" if quote == "(" else quote
-        offset = text.find(f"{quote}{original}{closing}")
-        if offset >= 0:
-            return location_in(importer, text, offset)
-    return Location(importer)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -20,7 +21,7 @@ from bundlewise.errors import Location, MessageLog, location_in
 if TYPE_CHECKING:
     from bundlewise.html import Tag
 
-RefKind = Literal["script", "style", "image", "asset"]
+RefKind = Literal["script", "style", "image", "asset", "manifest"]
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -29,7 +30,6 @@ _LINK_ASSET_RELS = {
     "shortcut",
     "apple-touch-icon",
     "mask-icon",
-    "manifest",
     "preload",
     "prefetch",
 }
@@ -47,6 +47,8 @@ class Reference:
     """The referenced file, relative to the app root."""
     suffix: str = ""
     """Query string and fragment of the URL, kept on the rewritten URL."""
+    via: str = ""
+    """The web app manifest that names this file (its icons), empty for the page's own URLs."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
         rels = set((tag.get("rel") or "").lower().split())
         if "stylesheet" in rels:
             out.append(("href", tag.get("href") or "", "style"))
+        elif "manifest" in rels:
+            out.append(("href", tag.get("href") or "", "manifest"))
         elif rels & _LINK_ASSET_RELS:
             out.append(("href", tag.get("href") or "", "asset"))
         if tag.get("imagesrcset"):
@@ -176,6 +180,8 @@ def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
                 out.append((attr, tag.get(attr) or "", "asset"))
         if tag.get("srcset"):
             out.extend(("srcset", u, "asset") for u, _ in split_srcset(tag.get("srcset") or ""))
+    elif name in ("image", "use"):  # inline SVG; `use` for a sprite: `icons.svg#home`
+        out.extend((a, tag.get(a) or "", "asset") for a in ("href", "xlink:href") if tag.get(a))
     elif name == "meta" and tag.get("content") and _is_image_meta(tag):
         out.append(("content", tag.get("content") or "", "asset"))
     return [(a, u.strip(), _image_or(k, u)) for a, u, k in out]
@@ -186,28 +192,46 @@ def _is_image_meta(tag: Tag) -> bool:
 
 
 def _image_or(kind: RefKind, url: str) -> RefKind:
-    if kind == "asset" and _split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
+    if kind == "asset" and split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
         return "image"
     return kind
 
 
-def _split_url(url: str) -> tuple[str, str]:
+def split_url(url: str) -> tuple[str, str]:
     m = re.search(r"[?#]", url)
     return (url[: m.start()], url[m.start() :]) if m else (url, "")
 
 
 def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
-    url, kind = found.url, found.kind
+    local = resolve_local(config, page_path.parent, found.url, found.kind, found.where, log)
+    if local is None:
+        return None
+    source, suffix = local
+    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix)
+
+
+def resolve_local(
+    config: Config,
+    folder: Path,
+    url: str,
+    kind: RefKind,
+    where: Callable[[], Location],
+    log: MessageLog,
+) -> tuple[str, str] | None:
+    """The source file (relative to the root) that `url`, written in a file of `folder`, names,
+    and its query and fragment; None when it names no local file or is at fault (then logged).
+
+    `where` gives the URL's location, computed only when there is something to report."""
     if url[:5].lower() == "file:":
         log.warning(
             f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
             "load: left as written and nothing read (use a path inside the app)",
-            found.where(),
+            where(),
         )
         return None
     if not url or url.startswith(("#", "data:", "{{", "{%")) or _EXTERNAL.match(url):
         return None  # external, inline or templated: left as written
-    path_part, suffix = _split_url(url)
+    path_part, suffix = split_url(url)
     if not path_part:
         return None
     decoded = unquote(path_part)
@@ -216,17 +240,18 @@ def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) ->
             return None  # a public/ file, served verbatim from the output root
         target = config.root / decoded.lstrip("/")
     else:
-        target = page_path.parent / decoded
+        target = folder / decoded
     resolved = Path(os.path.realpath(target))
     if resolved != config.root and config.root not in resolved.parents:
-        log.error(f"{_what(kind)} {url!r} is outside the app root", found.where())
+        log.error(f"{_what(kind)} {url!r} is outside the app root", where())
         return None
     source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
-        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", found.where())
+        log.error(f"{_what(kind)} {url!r} not found (looked for {source})", where())
         return None
-    return Reference(found.tag, found.attr, url, kind, source, suffix)
+    return source, suffix
 
 
 def _what(kind: RefKind) -> str:
-    return {"script": "script", "style": "stylesheet", "image": "image", "asset": "file"}[kind]
+    names = {"style": "stylesheet", "asset": "file", "manifest": "web app manifest"}
+    return names.get(kind, kind)

@@ -1,6 +1,6 @@
 """The build, top to bottom.
 
-    pages → esbuild → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
+    pages → esbuild → initial CSS → lazy-chunk CSS → images → final names → pages (+ hints) → manifest
           → compress → stats → swap
 
 Plugin hooks run between the steps (`on_config`, `on_esbuild_args`, `on_graph`, `on_image`,
@@ -11,6 +11,7 @@ folder, so that the output folder changes only when every step succeeded.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import shutil
 import threading
@@ -33,6 +34,7 @@ from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
 from bundlewise.rehash import hashed_name, rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
     from bundlewise.rewrite import PageRewrite
@@ -99,7 +101,7 @@ def build(
 def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
-    pages = [read_page(p, config, log) for p in find_pages(config)]
+    pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
@@ -118,21 +120,17 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
     with Staging(config.out_dir) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
-        state.graph, warnings = bundler(
-            config,
-            entries,
-            staging.path / config.assets_dir,
-            staging.path,
-            edit_args=lambda args: state.hook("on_esbuild_args", args, entries=entries),
-        )
-        log.extend(warnings)
+        state.graph = run_esbuild(state, bundler, entries)
         raise_on_import_case_collisions(state.graph, config.root)
         confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
+        link_urls(state)
+        keep_lazy_css_lazy(state)
         preload_lazy_css(state)
         optimize_images(state)
         finalize_names(state)
         copy_page_assets(state)
+        write_manifests(state)
         write_pages(state)
         manifest = write_manifest(state)
         result = make_result(state, manifest)
@@ -167,6 +165,48 @@ def collect_entries(config: Config, pages: list[Page], log: MessageLog) -> list[
     return list(entries)
 
 
+def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> BuildGraph:
+    """One esbuild run for all entries, plus the scripts they reference with `new URL(...)`.
+
+    Those (workers) are found in the sources of the first run's outputs; when there are any, the
+    build runs again with them as entries, so that they share chunks with the rest.
+    """
+    from bundlewise.js.meta_urls import worker_entries
+
+    config = state.config
+    for _ in range(MAX_WORKER_ROUNDS):
+        edit = functools.partial(_edit_esbuild_args, state, entries)
+        graph, warnings = bundler(
+            config,
+            entries,
+            state.staging / config.assets_dir,
+            state.staging,
+            edit_args=edit,
+        )
+        more = worker_entries(config, graph, entries)
+        if not more:
+            break
+        for out in graph:
+            (state.staging / out.path).unlink(missing_ok=True)
+        entries = [*entries, *more]
+    state.log.extend(warnings)
+    return graph
+
+
+MAX_WORKER_ROUNDS = 5  # workers that start workers that start workers...
+
+
+def _edit_esbuild_args(state: BuildState, entries: list[str], args: list[str]) -> list[str]:
+    return state.hook("on_esbuild_args", args, entries=entries)
+
+
+def link_urls(state: BuildState) -> None:
+    """Files named from JS (`import url from './x.png'`, `new URL(..., import.meta.url)`) load."""
+    from bundlewise.js import urls_step
+
+    urls_step.run(state)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -174,12 +214,20 @@ def copy_public(state: BuildState) -> None:
         shutil.copytree(public, state.staging, dirs_exist_ok=True, symlinks=False)
 
 
+def keep_lazy_css_lazy(state: BuildState) -> None:
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
+    from bundlewise import initial_css
+
+    initial_css.run(state)
+
+
 def preload_lazy_css(state: BuildState) -> None:
     """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
     result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
     state.changed.update(result.files)
-    state.references.update(result.references)
+    for path, names in result.references.items():
+        state.references[path] = state.references.get(path, frozenset()) | names
     state.graph = result.graph
 
 
@@ -231,7 +279,7 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]

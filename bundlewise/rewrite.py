@@ -16,6 +16,7 @@ from bundlewise.config import Config
 from bundlewise.graph import BuildGraph
 from bundlewise.html import PageEditor
 from bundlewise.html.edit import escape_attr, split_srcset
+from bundlewise.html.head_end import insert_stylesheets
 from bundlewise.pages import Page, Reference
 from bundlewise.result import PageResult
 
@@ -66,10 +67,13 @@ def rewrite_page(
             scripts.append(out)
             editor.set_attr(ref.tag, ref.attr, url(out) + ref.suffix)
             inject = []
+            links = []
             for css in graph.css_for([out]):
                 if css not in stylesheets:
                     stylesheets.append(css)
-                    inject.append(f'<link rel="stylesheet" href="{escape_attr(url(css))}">')
+                    links.append(f'<link rel="stylesheet" href="{escape_attr(url(css))}">')
+            if links:
+                insert_stylesheets(editor, page.tags, ref.tag, links)
             for chunk in graph.static_closure(out):
                 if chunk not in preloads and url(chunk) not in preloaded:
                     preloads.append(chunk)
@@ -101,7 +105,8 @@ def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
     """References grouped by (tag, attribute), in document order."""
     groups: dict[tuple[int, str], list[Reference]] = {}
     for ref in refs:
-        groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
+        if not ref.via:  # a manifest's icons are rewritten in the manifest (`webmanifest`)
+            groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
     return list(groups.values())
 
 

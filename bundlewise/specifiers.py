@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bundlewise.errors import Location
+from bundlewise.errors import Location, location_in
 
 
 def locate_specifier(root: Path, importer: str, original: str) -> Location:
@@ -24,11 +24,7 @@ def locate_specifier(root: Path, importer: str, original: str) -> Location:
     pos = find_specifier(text, original)
     if pos is None:
         return Location(importer)
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line_text = text[start : end if end >= 0 else len(text)].rstrip("\r")
-    column = len(text[start:pos].encode("utf-8", "surrogateescape"))
-    return Location(importer, text.count("\n", 0, pos) + 1, column, line_text)
+    return location_in(importer, text, pos)  # a minified file's one line is cut to a window
 
 
 def find_specifier(text: str, original: str) -> int | None:

@@ -170,7 +170,7 @@ def test_entries_from_config_for_backend_rendered_html(make_project, run_cli) ->
     assert (root / "dist" / m["src/admin.ts"]["file"]).is_file()
 
 
-def test_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_d19_odd_file_names_are_not_flags_and_urls_are_encoded(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project(
         {
             "index.html": '<script type="module" src="./-dash%20%231 é.js"></script>\n',
@@ -206,7 +206,7 @@ def test_a_file_used_by_css_and_html_ships_once(make_project, run_cli) -> None: 
     assert f'href="/assets/{fonts[0].name}"' in html and fonts[0].name in css
 
 
-def test_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_d19_names_with_quotes_ampersands_and_decomposed_accents(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     import unicodedata
 
     name = unicodedata.normalize("NFD", "rock & roll 'café'.js")

@@ -59,7 +59,7 @@ def test_missing_script_names_the_page_and_line(app: Path, run_cli) -> None:  # 
     assert "index.html:3" in err and "src/gone.ts" in err and "not found" in err
 
 
-def test_reference_outside_the_root(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_f30_stylesheet_outside_the_root_is_refused(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app.parent / "secret.css").write_text("body{}")
     (app / "index.html").write_text(
         '<!doctype html>\n<link rel="stylesheet" href="../secret.css">\n'
@@ -68,7 +68,7 @@ def test_reference_outside_the_root(app: Path, run_cli) -> None:  # type: ignore
     assert "index.html:2" in err and "outside the app root" in err
 
 
-def test_symlink_out_of_the_root_is_not_followed(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_f30_script_symlinked_out_of_the_root_is_refused(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app.parent / "outside.js").write_text("console.log(1)")
     (app / "src/link.js").symlink_to(app.parent / "outside.js")
     (app / "index.html").write_text('<script type="module" src="./src/link.js"></script>\n')

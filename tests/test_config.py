@@ -21,7 +21,11 @@ def test_defaults_build_an_app_without_config(tmp_path: Path) -> None:
     assert config.root == tmp_path.resolve()
     assert config.out_dir == tmp_path.resolve() / "dist"
     assert config.public_dir == tmp_path.resolve() / "public"
-    assert config.target == "es2020" and config.minify and config.sourcemap
+    assert (
+        config.target == "chrome107,edge107,firefox104,safari16"
+        and config.minify
+        and config.sourcemap
+    )
     assert config.manifest == ".vite/manifest.json"
     assert config.images.enabled and config.compress.enabled
 

@@ -12,7 +12,7 @@ CASE_FILES = sorted(CASES.glob("*.html"))
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_golden(path: Path) -> None:
+def test_f28_f29_golden(path: Path) -> None:
     case = read_case(path)
     output, _ = run_case(case, case.input)
     if os.environ.get("UPDATE_GOLDEN"):
@@ -22,7 +22,7 @@ def test_golden(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_building_the_output_again_changes_nothing(path: Path) -> None:
+def test_f29_building_the_output_again_changes_nothing(path: Path) -> None:
     case = read_case(path)
     output, _ = run_case(case, case.input)
     again, changes = run_case(case, output)

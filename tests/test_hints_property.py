@@ -121,7 +121,7 @@ def _is_preload_block(text: str) -> bool:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENTS, _OPTIONS)
-def test_random_documents_change_only_at_edited_tags(text: str, options: HintOptions) -> None:
+def test_f28_random_documents_change_only_at_edited_tags(text: str, options: HintOptions) -> None:
     editor = _hint(text, options)
     tags = scan_tags(text)
     for edit in editor.edits:
@@ -148,7 +148,7 @@ def test_random_documents_change_only_at_edited_tags(text: str, options: HintOpt
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENTS, _OPTIONS)
-def test_hinting_the_output_again_changes_nothing(text: str, options: HintOptions) -> None:
+def test_f29_hinting_the_output_again_changes_nothing(text: str, options: HintOptions) -> None:
     output = _hint(text, options).apply()
     again = _hint(output, options)
     assert again.apply() == output

@@ -58,7 +58,7 @@ def evil_stats() -> dict[str, object]:
     )
 
 
-def test_names_are_text_never_markup() -> None:
+def test_f31_names_are_text_never_markup() -> None:
     html = render_html(evil_stats())
     parser = Tags()
     parser.feed(html)
@@ -72,7 +72,7 @@ def test_names_are_text_never_markup() -> None:
     assert "</script><img" not in html
 
 
-def test_embedded_json_parses_back() -> None:
+def test_f31_embedded_json_parses_back() -> None:
     html = render_html(evil_stats())
     parser = Tags()
     parser.feed(html)

@@ -17,16 +17,20 @@ js = "300 kB"
 [budget.files]              # each file matching a glob (output path or manifest key)
 "assets/vendor-*.js" = "150 kB"
 ```
+
+The timing keys (`lcp`, `cls`, `tbt`, `tti`, `fcp`, `load`, `[budget.timings]`) are checked by
+`bundlewise audit`; see `bundlewise.audit.budgets`.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from bundlewise.audit.budgets import TIMING_KEYS, TimingBudget, parse_timing_budget
 from bundlewise.errors import Location, Message
 from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
 from bundlewise.report.stats import SHIPPED_KINDS
@@ -35,7 +39,8 @@ from bundlewise.report.units import Increase, parse_increase, parse_size
 Measure = Literal["raw", "gzip", "brotli"]
 
 DEFAULT_INITIAL = 200_000
-_KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files")
+_KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files",
+         *TIMING_KEYS, "timings")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class BudgetConfig:
     max_increase: Increase | None = None
     lighthouse_path: str | None = None
     lighthouse: tuple[LighthouseBudget, ...] = ()
+    timing: TimingBudget = field(default_factory=TimingBudget)
+    """Limits `bundlewise audit` checks (the `lcp`, `cls`, ... keys); not part of the stats."""
 
     @classmethod
     def from_mapping(
@@ -123,6 +130,7 @@ class _Parser:
             files=self.table("files", data.get("files", {})),
             max_increase=self.increase(data.get("max_increase")),
             **self.lighthouse(data.get("lighthouse")),
+            timing=parse_timing_budget(data, self.error),
         )
         return config, self.messages
 

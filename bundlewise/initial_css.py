@@ -1,0 +1,196 @@
+"""Each script's CSS holds only what its static imports bring: lazy CSS stays lazy.
+
+esbuild puts the stylesheets of `import()`ed modules into the importing entry's CSS bundle as well
+(it has no CSS code splitting). `css_order` says what each bundle should hold; this step rebuilds
+the bundles that hold more, with a second esbuild run over generated entries that `@import` the
+right stylesheets in the right order, and puts the results in place of esbuild's first bundles.
+
+Why one rebuilt bundle per script, and not one CSS file per chunk (what Vite does): chunks group
+modules by who shares them, not by import order, so a page loading several chunk stylesheets gets
+their rules in chunk order, and a rule can lose the cascade to one it was written to override. One
+bundle per script, built by esbuild from the ordered list, keeps esbuild's own ordering and
+`@import` semantics, and the page still makes one request. A stylesheet shared by the page and a
+lazy chunk is left out of the chunk's CSS when every path to the chunk has already applied it, so
+loading the chunk does not re-apply old rules after newer ones.
+
+The second run sees only stylesheets, and is skipped entirely when no bundle holds lazy CSS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bundlewise.css_order import LOCAL_CSS_SUFFIX, CssPlan, plan_css, with_css_imports
+from bundlewise.errors import BuildError, Location
+from bundlewise.graph import BuildGraph
+from bundlewise.rehash import HASHED_NAME
+
+if TYPE_CHECKING:
+    from bundlewise.pipeline import BuildState
+
+WORK_DIR = ".bundlewise-css"
+"""Inside the staging folder: generated entries and the second run's output, removed after."""
+
+
+def run(state: BuildState) -> None:
+    """Replace every CSS bundle that holds lazy stylesheets by one of its static imports only."""
+    assert state.graph is not None
+    plans = [p for p in plan_css(state.graph) if _can_rebuild(state, p)]
+    if not plans:
+        return
+    graph = state.graph
+    for plan in plans:
+        if not plan.stylesheets:
+            graph = _drop_bundle(state, graph, plan)
+    rebuilt = [p for p in plans if p.stylesheets]
+    if rebuilt:
+        graph = _rebuild(state, graph, rebuilt)
+    state.graph = graph
+
+
+def _can_rebuild(state: BuildState, plan: CssPlan) -> bool:
+    """False (with a warning) when a second bundling pass would break the bundle."""
+    assert state.graph is not None
+    sheets = with_css_imports(state.graph.sources, list(plan.stylesheets))
+    modules = sorted(s for s in sheets if s.endswith(LOCAL_CSS_SUFFIX))
+    name = _out_name(state, plan.bundle)
+    if not modules and "=" not in name:
+        return True
+    why = (
+        f"it also holds CSS modules ({modules[0]}), whose class names a second pass would change"
+        if modules
+        else f"its output name {name!r} holds '=', which esbuild reads as an output name"
+    )
+    entry = state.graph.outputs[plan.script].entry_point or plan.script
+    state.log.warning(
+        f"{plan.lazy[0]} is imported lazily but its rules apply at page load: "
+        f"the CSS of {entry} cannot be rebuilt without it, because {why}",
+        Location(entry),
+        notes=("import the lazy stylesheet from a module loaded by import() only, or rename",),
+    )
+    return False
+
+
+def _drop_bundle(state: BuildState, graph: BuildGraph, plan: CssPlan) -> BuildGraph:
+    """The script needs no CSS at start: its bundle (all lazy) goes away."""
+    outputs = dict(graph.outputs)
+    for path in (plan.bundle, plan.bundle + ".map"):
+        if path in outputs:
+            del outputs[path]
+            (state.staging / path).unlink(missing_ok=True)
+    outputs[plan.script] = replace(outputs[plan.script], css_bundle=None)
+    return replace(graph, outputs=outputs)
+
+
+def _out_name(state: BuildState, bundle: str) -> str:
+    """The bundle's path inside the assets folder, without hash and extension: `src/main`."""
+    prefix = state.config.assets_dir + "/" if state.config.assets_dir else ""
+    rel = bundle[len(prefix) :] if bundle.startswith(prefix) else bundle
+    folder, base = posixpath.split(rel)
+    m = HASHED_NAME.match(base)
+    stem = m["stem"] if m else base.rsplit(".", 1)[0]
+    return posixpath.join(folder, stem)
+
+
+def _rebuild(state: BuildState, graph: BuildGraph, plans: list[CssPlan]) -> BuildGraph:
+    from bundlewise.bundle import METAFILE, esbuild_args
+    from bundlewise.esbuild import find_esbuild, run_esbuild
+
+    config = state.config
+    work = state.staging / WORK_DIR
+    # Same layout below the output root as the real build, so relative url()s come out the same.
+    outdir = work / "out" / config.assets_dir
+    try:
+        generated = _write_entries(state, work / "entries", plans)
+        args = esbuild_args(config, [], outdir)
+        args += [f"{_out_name(state, plan.bundle)}={gen}" for plan, gen in generated]
+        binary = find_esbuild(config.root, config.esbuild)
+        result = run_esbuild(binary, args, cwd=config.root, timeout=config.esbuild_timeout)
+        if result.errors:  # the first run read the same files without error: report as is
+            raise BuildError(list(result.errors))
+        meta = json.loads((outdir / METAFILE).read_bytes())
+        outputs = dict(graph.outputs)
+        prefix = os.path.relpath(outdir, config.root).replace(os.sep, "/") + "/"
+        by_entry = {o.get("entryPoint"): (k, o) for k, o in meta["outputs"].items()}
+        for plan, gen in generated:
+            key, raw = by_entry[gen]
+            new_out = _install(state, outdir, key[len(prefix) :], plan.bundle)
+            outputs[plan.bundle] = replace(
+                outputs[plan.bundle],
+                bytes=len(new_out),
+                inputs={
+                    k: int(v.get("bytesInOutput", 0))
+                    for k, v in raw.get("inputs", {}).items()
+                    if k != gen
+                },
+                assets=tuple(
+                    a
+                    for i in raw.get("imports", [])
+                    if (a := _asset_path(state, prefix, i["path"])) in outputs
+                ),
+            )
+        return replace(graph, outputs=outputs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_entries(
+    state: BuildState, folder: Path, plans: list[CssPlan]
+) -> list[tuple[CssPlan, str]]:
+    """One generated stylesheet per plan, `@import`ing its stylesheets in order."""
+    folder.mkdir(parents=True)
+    generated = []
+    for n, plan in enumerate(plans):
+        path = folder / f"{n}.css"
+        lines = [
+            f"@import {_css_string(os.path.relpath(state.config.root / s, folder))};"
+            for s in plan.stylesheets
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        generated.append((plan, os.path.relpath(path, state.config.root).replace(os.sep, "/")))
+    return generated
+
+
+def _css_string(path: str) -> str:
+    escaped = path.replace(os.sep, "/").replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\a ") + '"'
+
+
+def _install(state: BuildState, outdir: Path, rel: str, bundle: str) -> bytes:
+    """Put the rebuilt CSS (and its map) where esbuild's first bundle was; return the CSS."""
+    css = (outdir / rel).read_bytes()
+    built_map = posixpath.basename(rel) + ".map"
+    final_map = posixpath.basename(bundle) + ".map"
+    if (outdir / (rel + ".map")).is_file():
+        css = css.replace(
+            f"sourceMappingURL={built_map}".encode(), f"sourceMappingURL={final_map}".encode()
+        )
+        state.changed[bundle + ".map"] = _moved_map(
+            (outdir / (rel + ".map")).read_bytes(),
+            (outdir / rel).parent,
+            (state.staging / bundle).parent,
+        )
+    state.changed[bundle] = css
+    return css
+
+
+def _moved_map(data: bytes, built_in: Path, final_in: Path) -> bytes:
+    """A source map moved from folder `built_in` to `final_in`: its `sources` re-pointed."""
+    sourcemap = json.loads(data)
+    sourcemap["sources"] = [
+        os.path.relpath(os.path.normpath(built_in / s), final_in).replace(os.sep, "/")
+        for s in sourcemap.get("sources", [])
+    ]
+    return json.dumps(sourcemap, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _asset_path(state: BuildState, prefix: str, path: str) -> str:
+    """An asset named by the second run, as the first run's output path."""
+    rel = path[len(prefix) :] if path.startswith(prefix) else path
+    return f"{state.config.assets_dir}/{rel}" if state.config.assets_dir else rel

@@ -1,0 +1,147 @@
+"""The audit's parts without a browser: metric definitions, budgets, causes, the server."""
+
+from __future__ import annotations
+
+import gzip
+import urllib.request
+from pathlib import Path
+
+import brotli
+import pytest
+
+from bundlewise.audit.budgets import TimingBudget, check, lighthouse_limits, parse_limit
+from bundlewise.audit.causes import cause_of
+from bundlewise.audit.collect import Request
+from bundlewise.audit.metrics import (
+    Interval,
+    cls_windows,
+    time_to_interactive,
+    total_blocking_time,
+)
+from bundlewise.audit.serving import StaticServer
+from bundlewise.report.budget import BudgetConfig
+
+
+def _request(start: float, end: float) -> Request:
+    return Request(id=str(start), url=f"http://x/{start}", type="script", start=start, end=end)
+
+
+def test_cls_is_the_largest_session_window_not_the_sum() -> None:
+    shifts = [{"time": 100, "value": 0.05}, {"time": 600, "value": 0.05},
+              {"time": 3000, "value": 0.08}]  # fmt: skip
+    score, members = cls_windows(shifts)
+    assert score == pytest.approx(0.1) and members == [0, 1]
+
+
+def test_tti_is_fcp_when_nothing_is_busy_after_it() -> None:
+    assert time_to_interactive(1000, [], [_request(0, 900)]) == 1000
+
+
+def test_tti_is_the_end_of_the_last_long_task_before_a_quiet_window() -> None:
+    tasks = [Interval(1500, 1700), Interval(2500, 2600)]
+    assert time_to_interactive(1000, tasks, []) == 2600
+
+
+def test_tti_waits_for_the_network_to_have_two_requests_or_fewer() -> None:
+    busy = [_request(0, 4000), _request(0, 4000), _request(100, 4000)]
+    tasks = [Interval(1200, 1300), Interval(3000, 3100)]
+    # The CPU is quiet from 1300, but three requests are in flight until 4000: the quiet
+    # window that counts starts at the last long task before the network calmed down.
+    assert time_to_interactive(1000, tasks, busy) == 3100
+
+
+def test_tbt_counts_the_time_beyond_50_ms_between_fcp_and_tti() -> None:
+    tasks = [Interval(500, 700), Interval(1000, 1600), Interval(2000, 2040)]
+    assert total_blocking_time(tasks, 600, 5000) == 600  # (100 - 50) + (600 - 50)
+
+
+def test_timing_keys_in_budget_table() -> None:
+    config, messages = BudgetConfig.from_mapping(
+        {"lcp": "3 s", "cls": 0.2, "tbt": 300, "tti": False,
+         "timings": {"admin/*": {"lcp": "4.5 s"}}}, "bundlewise.toml")  # fmt: skip
+    assert messages == []
+    assert config.timing.for_page("index.html")["lcp"] == 3000
+    assert config.timing.for_page("admin/x.html") == {
+        "lcp": 4500, "cls": 0.2, "tbt": 300, "tti": None, "load": 2000, "fcp": None}  # fmt: skip
+
+
+def test_bad_timing_values_are_config_errors_naming_the_key() -> None:
+    _, messages = BudgetConfig.from_mapping(
+        {"lcp": "fast", "cls": "0.1", "timings": {"*": {"speed": 1}}}, "bundlewise.toml"
+    )
+    texts = [m.text for m in messages]
+    assert any(t.startswith("budget.lcp:") for t in texts)
+    assert any(t.startswith("budget.cls:") for t in texts)
+    assert any("budget.timings.*.speed: unknown key" in t for t in texts)
+
+
+def test_defaults_are_the_guides_numbers() -> None:
+    limits = TimingBudget().for_page("index.html")
+    assert (limits["lcp"], limits["cls"], limits["tti"], limits["load"]) == (2500, 0.1, 3000, 2000)
+    assert parse_limit("lcp", "250 ms") == 250
+
+
+def test_lighthouse_timings_map_to_our_metrics() -> None:
+    timings = [{"metric": "interactive", "budget": 4000}, {"metric": "speed-index", "budget": 1}]
+    assert lighthouse_limits(timings) == {"tti": 4000}
+    rows = check("a.html", {"tti": 4100.0}, {"tti": 4000})
+    assert not rows[0].ok and "TTI 4.10 s exceeds the budget of 4.00 s" in rows[0].describe()
+
+
+def test_unsized_image_before_the_moved_text_is_the_cause() -> None:
+    shift = {"time": 2000, "value": 0.3, "sources": [{
+        "node": {"selector": "p", "tag": "p", "before": [
+            {"selector": "img.hero", "tag": "img", "src": "http://x/hero.png",
+             "widthAttr": None, "heightAttr": None, "aspectRatio": "auto"}]},
+        "before": {"x": 0, "y": 10, "width": 100, "height": 20},
+        "after": {"x": 0, "y": 300, "width": 100, "height": 20}}]}  # fmt: skip
+    cause = cause_of(shift, [])
+    assert cause.kind == "unsized-media" and cause.element == "img.hero"
+    assert "hero.png has no width/height" in cause.detail
+
+
+def test_font_loaded_just_before_the_shift_is_the_cause() -> None:
+    shift = {"time": 1200, "value": 0.02, "sources": [{
+        "node": {"selector": "p", "tag": "p", "fontFamily": '"Inter", sans-serif', "before": []},
+        "before": {"x": 0, "y": 10, "width": 100, "height": 20},
+        "after": {"x": 0, "y": 14, "width": 100, "height": 20}}]}  # fmt: skip
+    assert cause_of(shift, [{"family": '"Inter"', "time": 1100}]).kind == "font-swap"
+    assert cause_of(shift, [{"family": "Inter", "time": 100}]).kind == "inserted-content"
+
+
+def _get(url: str, encoding: str = "") -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), b""
+
+
+def test_server_sends_precompressed_siblings_under_the_base(tmp_path: Path) -> None:
+    body = b"console.log('hello')\n" * 20
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "app-ABCDEFGH.js").write_bytes(body)
+    (tmp_path / "assets" / "app-ABCDEFGH.js.br").write_bytes(brotli.compress(body))
+    (tmp_path / "assets" / "app-ABCDEFGH.js.gz").write_bytes(gzip.compress(body))
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    (tmp_path / "_headers").write_text(
+        "/static/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+    )
+    (tmp_path.parent / "secret.txt").write_text("no")
+    with StaticServer(tmp_path, "/static/") as server:
+        url = server.origin + "/static/assets/app-ABCDEFGH.js"
+        status, headers, data = _get(url, "gzip, deflate, br")
+        assert status == 200 and headers["Content-Encoding"] == "br"
+        assert brotli.decompress(data) == body
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Vary"] == "Accept-Encoding"
+        status, headers, data = _get(url, "gzip")
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(data) == body
+        status, headers, data = _get(url)
+        assert "Content-Encoding" not in headers and data == body
+        assert _get(server.url("index.html"))[0] == 200
+        assert server.url("index.html").endswith("/static/")
+        assert _get(server.origin + "/index.html")[0] == 404  # outside the base
+        assert _get(server.origin + "/static/../secret.txt")[0] == 404
+        assert _get(server.origin + "/static/%2e%2e/secret.txt")[0] == 404
