@@ -11,6 +11,7 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from helpers import snapshot, tree
@@ -64,10 +65,11 @@ def every_output_text(dist: Path) -> str:
 
 
 def assert_references_resolve(dist: Path) -> None:
-    """Every relative `.png` URL in shipped JS and CSS names a file that exists."""
+    """Every `.png` URL in shipped JS and CSS names a file that exists (base `/` = `dist/`)."""
     for path in [*dist.rglob("*.js"), *dist.rglob("*.css")]:
-        for url in re.findall(r"[\w./@-]+\.png", path.read_text()):
-            assert (path.parent / url).resolve().is_file(), f"{path.name}: {url}"
+        for url in map(unquote, re.findall(r"[\w./@%-]+\.png", path.read_text())):
+            target = dist / url[1:] if url.startswith("/") else path.parent / url
+            assert target.resolve().is_file(), f"{path.name}: {url}"
 
 
 @pytest.fixture
