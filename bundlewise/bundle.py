@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, Message
@@ -81,10 +82,38 @@ def run_bundle(
         timeout=config.esbuild_timeout,
     )
     if result.errors:
-        raise BuildError(list(result.errors))
-    meta_path = outdir / METAFILE
-    meta = json.loads(meta_path.read_bytes())
-    meta_path.unlink()
+        from bundlewise.casing import with_case_warnings
+
+        raise BuildError(with_case_warnings(result.errors, result.warnings))
+    meta = read_metafile(outdir / METAFILE, binary.path)
     prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
     graph = parse_metafile(meta, prefix, list(entries))
     return graph, list(result.warnings)
+
+
+def read_metafile(path: Path, binary: Path) -> dict[str, Any]:
+    """The metafile esbuild wrote (removed once read); a clean error when it did not write one."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BuildError(
+            Message(f"esbuild {binary} exited 0 but wrote no metafile ({path}); {_REAL_ESBUILD}")
+        ) from None
+    path.unlink()
+    return metafile_json(data, binary)
+
+
+def metafile_json(data: bytes, binary: Path) -> dict[str, Any]:
+    """esbuild's metafile as JSON; a clean error naming the binary when it is not."""
+    try:
+        meta = json.loads(data)
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        raise BuildError(
+            Message(f"esbuild {binary} exited 0 but its metafile is not JSON; {_REAL_ESBUILD}")
+        )
+    return meta
+
+
+_REAL_ESBUILD = "is it a real esbuild of the pinned version? (`bundlewise esbuild which`)"

@@ -144,6 +144,11 @@ def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> A
 )
 @click.option("--strict", is_flag=True, default=None, help="Fail the build on warnings.")
 @click.option(
+    "--cache-read-only",
+    is_flag=True,
+    help="Read the remote cache, never write to it (pull requests from forks).",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -153,7 +158,7 @@ def _load_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> A
 def build(console: Console, app: Path, config_path: Path | None, out_dir: Path | None, base: str | None,
           minify: bool | None, sourcemap: bool | None, images: bool | None, compress: bool | None,
           esbuild_path: str | None, empty_out_dir: bool, fail_on_budget: bool, strict: bool | None,
-          as_json: bool) -> None:  # fmt: skip
+          cache_read_only: bool, as_json: bool) -> None:  # fmt: skip
     """Build APP (default: the current folder) for production.
 
     \b
@@ -182,15 +187,29 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
         options = getattr(config, section)
         if flag is not None and options is not None:
             config = replace(config, **{section: replace(options, enabled=flag)})
+    if cache_read_only and config.cache is not None:
+        config = replace(config, cache=replace(config.cache, read_only=True))
     started = time.perf_counter()
-    result = run_build(config)
+    result = run_build(config, notice=console.info)
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
         console.message(warning)
+    _print_kept(console, result)
     for page in result.pages:
         for change in page.changes:
             console.debug(f"  {page.source}: {change}")
     sys.exit(_report_after_build(console, result, elapsed, as_json, fail_on_budget))
+
+
+def _print_kept(console: Console, result: Any) -> None:
+    """Files in the output folder that no build wrote (`foreign`): counted, listed with -v."""
+    if result.kept:
+        rel = os.path.relpath(result.out_dir)
+        console.info(
+            f"kept {len(result.kept)} file(s) in {rel} that no build wrote (-v lists them)"
+        )
+        for path in result.kept:
+            console.debug(f"  kept {rel}/{path}")
 
 
 def _report_after_build(
@@ -221,6 +240,10 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
         + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
         f"into {rel} in {elapsed:.2f}s" + _images_line(result.stats.get("images"))
     )
+    from bundlewise.cache.admin import summary_line
+
+    if line := summary_line(result.stats.get("cache") or {}):
+        console.info(f"  {line}")
     for source in (result.stats.get("images") or {}).get("kept_source_files", ()):
         console.debug(f"  {source}: kept as it was (re-encoding did not make it smaller)")
 
@@ -425,6 +448,75 @@ def esbuild_which(console: Console, app: Path) -> None:
 
     binary = find_esbuild(app.resolve(), None, auto_install=False)
     click.echo(f"{binary.path} ({binary.version}, from {binary.source})")
+
+
+@cli.group("cache", context_settings=CONTEXT_SETTINGS)
+def cache_group() -> None:
+    """Inspect and trim the local build cache (image encodes and compressions).
+
+    \b
+    Examples:
+      bundlewise cache info             entries, size, hit rate of the last build
+      bundlewise cache prune            evict least recently used entries down to the cap
+      bundlewise cache clear            remove every entry
+    """
+
+
+def _cache_settings(app: Path, config_path: Path | None) -> tuple[Path, int]:
+    from bundlewise.cache.options import CacheOptions
+
+    config = _load_config(app, config_path, {})
+    return config.cache_dir, (config.cache or CacheOptions()).max_size
+
+
+@cache_group.command("info", context_settings=CONTEXT_SETTINGS)
+@APP_ARGUMENT
+@config_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON on stdout.")
+def cache_info(app: Path, config_path: Path | None, as_json: bool) -> None:
+    """Show APP's cache: entries and bytes by stage, the cap, the last build's hit rate."""
+    import json
+
+    from bundlewise.cache.admin import info, render_info
+
+    data = info(*_cache_settings(app, config_path))
+    click.echo(json.dumps(data, indent=2, sort_keys=True) if as_json else render_info(data))
+
+
+@cache_group.command("prune", context_settings=CONTEXT_SETTINGS)
+@APP_ARGUMENT
+@config_option()
+@click.option("--max-size", help='Prune down to this size instead of [cache] max_size ("200 MB").')
+@click.pass_obj
+def cache_prune(
+    console: Console, app: Path, config_path: Path | None, max_size: str | None
+) -> None:
+    """Evict least recently used entries until the cache fits its cap."""
+    from bundlewise.cache.admin import prune
+    from bundlewise.report.units import format_size, parse_size
+
+    root, cap = _cache_settings(app, config_path)
+    if max_size is not None:
+        try:
+            cap = parse_size(max_size)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--max-size") from None
+    count, freed = prune(root, cap)
+    console.info(f"pruned {count} entries ({format_size(freed)}) from {root}")
+
+
+@cache_group.command("clear", context_settings=CONTEXT_SETTINGS)
+@APP_ARGUMENT
+@config_option()
+@click.pass_obj
+def cache_clear(console: Console, app: Path, config_path: Path | None) -> None:
+    """Remove every entry of APP's cache (files that are not entries are left alone)."""
+    from bundlewise.cache.admin import clear
+    from bundlewise.report.units import format_size
+
+    root, _ = _cache_settings(app, config_path)
+    count, freed = clear(root)
+    console.info(f"removed {count} entries ({format_size(freed)}) from {root}")
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -28,6 +28,7 @@ SECTIONS: dict[str, str] = {
     "compress": "bundlewise.compress:CompressOptions",
     "budget": "bundlewise.report.budget:BudgetConfig",
     "html": "bundlewise.hints:HintOptions",
+    "cache": "bundlewise.cache.options:CacheOptions",
     "jsx": "bundlewise.js.jsx:JsxOptions",
 }
 
@@ -48,6 +49,8 @@ class Config:
     out_dir: Path = Path("dist")
     public_dir: Path = Path("public")
     cache_dir: Path = Path(".bundlewise-cache")
+    cache_url: str | None = None
+    """Remote build cache (redis://, rediss://, http://, https://); BUNDLEWISE_CACHE_URL wins."""
     pages: tuple[str, ...] = ("**/*.html",)
     """Globs (relative to root) of HTML pages to build."""
     entries: tuple[str, ...] = ()
@@ -57,6 +60,8 @@ class Config:
     assets_dir: str = "assets"
     manifest: str = ".vite/manifest.json"
     target: str = DEFAULT_TARGET
+    mode: str = "production"
+    """`import.meta.env.MODE`, and which `.env.[mode]` files are read."""
     """Browsers the JS *and* CSS must work in (esbuild's `--target`, used for both)."""
     minify: bool = True
     hash_names: bool = True
@@ -78,6 +83,7 @@ class Config:
     compress: Any = None
     budget: Any = None
     html: Any = None
+    cache: Any = None
     jsx: Any = None
 
     def rel(self, path: Path) -> str:
@@ -91,10 +97,12 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "out_dir": (str, "a path"),
     "public_dir": (str, "a path"),
     "cache_dir": (str, "a path"),
+    "cache_url": (str, "a URL such as 'redis://host:6379/0' or 'https://cache.example/bw'"),
     "base": (str, "a URL path such as '/' or '/static/'"),
     "assets_dir": (str, "a folder name"),
     "manifest": (str, "a path relative to out_dir"),
     "target": (str, "esbuild targets such as 'es2020' or 'chrome107,safari16'"),
+    "mode": (str, "a mode name such as 'production' (selects .env.[mode] files)"),
     "minify": (bool, "true or false"),
     "sourcemap": (bool, "true or false"),
     "esbuild": (str, "a path to an esbuild binary"),
@@ -229,6 +237,16 @@ def _check_values(values: dict[str, Any], where: str, problems: list[Message]) -
     if base is not None and not (base.startswith(("/", "./", "http://", "https://")) or base == ""):
         problems.append(
             Message("base must start with '/', './' or be a full URL", _loc_key(where, "base"))
+        )
+    if values.get("cache_url"):
+        from bundlewise.cache.options import check_url
+
+        if problem := check_url(values["cache_url"], from_file=True):
+            problems.append(Message(problem, _loc_key(where, "cache_url")))
+    mode = values.get("mode")
+    if mode is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", mode):
+        problems.append(
+            Message("mode must be letters, digits, '-' or '_'", _loc_key(where, "mode"))
         )
     timeout = values.get("esbuild_timeout")
     if timeout is not None and timeout <= 0:

@@ -156,7 +156,8 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
         path = rel(raw_path)
         entry_point = raw.get("entryPoint")
         kind = _kind(path, entry_point, wanted, path in css_bundles)
-        imports = raw.get("imports", [])
+        # An external import (`import("https://...")`, an `external` name) is left as written.
+        imports = [i for i in raw.get("imports", []) if not i.get("external")]
         outputs[path] = Output(
             path=path,
             kind=kind,

@@ -7,6 +7,7 @@ root, or reported as an error naming the page and line. Rewriting happens in `re
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -21,7 +22,10 @@ from bundlewise.errors import Location, MessageLog, location_in
 if TYPE_CHECKING:
     from bundlewise.html import Tag
 
-RefKind = Literal["script", "style", "image", "asset", "manifest"]
+logger = logging.getLogger(__name__)
+
+RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
+"""`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
@@ -49,6 +53,9 @@ class Reference:
     """Query string and fragment of the URL, kept on the rewritten URL."""
     via: str = ""
     """The web app manifest that names this file (its icons), empty for the page's own URLs."""
+    span: tuple[int, int] | None = None
+    """For a `url()` in inline CSS: its offsets in the `style` value, or in the page's text for
+    a `<style>` element (attr `#style`)."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +85,6 @@ def find_pages(config: Config) -> list[Path]:
     A walk that prunes those folders (node_modules can hold tens of thousands of files), with the
     `pages` globs matched as `Path.glob` would (`**/` also matches the root itself).
     """
-    from bundlewise.output import MARKER
-
     skip = {str(p) for p in (config.out_dir, config.public_dir, config.cache_dir)}
     matches = re.compile("|".join(f"(?:{glob_regex(g)})" for g in config.pages))
     root = str(config.root)
@@ -90,12 +95,26 @@ def find_pages(config: Config) -> list[Path]:
             for d in dirs
             if d[0] != "." and d != "node_modules"
             and os.path.join(folder, d) not in skip
-            and not os.path.isfile(os.path.join(folder, d, MARKER))  # an earlier build's output
+            and not is_build_output(os.path.join(folder, d), root)
         ]  # fmt: skip
         prefix = os.path.relpath(folder, root).replace(os.sep, "/") + "/"
         prefix = "" if prefix == "./" else prefix
         pages.extend(prefix + name for name in files if matches.match(prefix + name))
     return [config.root / rel for rel in sorted(pages)]
+
+
+# Files that only a build writes: our marker, and the manifest of a Vite build.
+BUILD_OUTPUT_SIGNS = (".bundlewise-output", ".vite/manifest.json")
+
+
+def is_build_output(folder: str, root: str) -> bool:
+    """Whether `folder` holds a build (ours or another tool's): its pages are not sources."""
+    for sign in BUILD_OUTPUT_SIGNS:
+        if os.path.isfile(os.path.join(folder, sign)):
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            logger.debug("skipping %s/: it holds a build (%s), not source pages", rel, sign)
+            return True
+    return False
 
 
 def glob_regex(pattern: str) -> str:
@@ -119,6 +138,7 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     source = config.rel(path)
     # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
     text = path.read_bytes().decode("utf-8", "surrogateescape")
+    text = _replace_env_vars(text, source, config, log)
     from bundlewise.html import scan_tags  # only apps with pages pay for the HTML modules
 
     tags = tuple(scan_tags(text))
@@ -129,7 +149,38 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
             ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
+        for found in _inline_css(source, text, tag):
+            ref = _resolve(config, path, found, log)
+            if ref is not None:
+                refs.append(ref)
     return Page(source, text, tags, tuple(refs))
+
+
+_STYLE_END = re.compile(r"</style", re.IGNORECASE)
+
+
+def _inline_css(page: str, text: str, tag: Tag) -> list[_Found]:
+    """`url()`s (and `image-set()` strings) in a `style` attribute or a `<style>` element.
+
+    Resolved like any other reference; a missing file is a warning and stays as written, as it
+    does in Vite, since CSS can name files that only the server provides.
+    """
+    from bundlewise.css_urls import find_urls
+
+    found = []
+    style = tag.get("style")
+    if style and "(" in style:
+        for u in find_urls(style):
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "style", u.url, kind, span=(u.start, u.end)))
+    if tag.name == "style" and not tag.self_closing:
+        end = _STYLE_END.search(text, tag.end)
+        css = text[tag.end : end.start() if end else len(text)]
+        for u in find_urls(css):
+            span = (tag.end + u.start, tag.end + u.end)
+            kind = _image_or("asset", u.url)
+            found.append(_Found(page, text, tag, "#style", u.url, kind, span=span))
+    return found
 
 
 @dataclass(frozen=True)
@@ -142,15 +193,33 @@ class _Found:
     attr: str
     url: str
     kind: RefKind
+    span: tuple[int, int] | None = None
+    """See `Reference.span`: inline CSS only, whose missing files are warnings."""
 
     def where(self) -> Location:
         """The URL's own line and column (inside a multi-line tag, inside a `srcset`)."""
         offset = self.tag.start
         attr = self.tag.attr(self.attr)
-        if attr is not None:
+        if self.attr == "#style" and self.span is not None:
+            offset = self.span[0]
+        elif attr is not None:
             found = self.text.find(self.url, attr.value_start, attr.value_end)
             offset = found if found >= 0 else attr.value_start
         return location_in(self.page, self.text, offset)
+
+
+def _replace_env_vars(text: str, source: str, config: Config, log: MessageLog) -> str:
+    """`%VITE_X%`, `%MODE%`... replaced as in `import.meta.env` (see `bundlewise.js.env`)."""
+    if "%" not in text:
+        return text
+    from bundlewise.js.env import public_env, replace_html_vars
+
+    text, unknown = replace_html_vars(text, public_env(config))
+    for line, name in unknown:
+        log.warning(
+            f"%{name}% is not a defined env variable; left as written", Location(source, line)
+        )
+    return text
 
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
@@ -203,11 +272,27 @@ def split_url(url: str) -> tuple[str, str]:
 
 
 def _resolve(config: Config, page_path: Path, found: _Found, log: MessageLog) -> Reference | None:
-    local = resolve_local(config, page_path.parent, found.url, found.kind, found.where, log)
+    public = public_file(config, found.url)
+    if public is not None:  # served verbatim from the output root: only `base` changes its URL
+        path, suffix = public
+        return Reference(found.tag, found.attr, found.url, "public", path, suffix, span=found.span)
+    missing: Literal["error", "warning"] = "warning" if found.span is not None else "error"
+    local = resolve_local(
+        config, page_path.parent, found.url, found.kind, found.where, log, missing
+    )
     if local is None:
         return None
     source, suffix = local
-    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix)
+    return Reference(found.tag, found.attr, found.url, found.kind, source, suffix, span=found.span)
+
+
+def public_file(config: Config, url: str) -> tuple[str, str] | None:
+    """(path in `public/`, query and fragment) when root-absolute `url` names a public file."""
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    path_part, suffix = split_url(url)
+    decoded = unquote(path_part).lstrip("/")
+    return (decoded, suffix) if decoded and (config.public_dir / decoded).is_file() else None
 
 
 def resolve_local(
@@ -217,11 +302,13 @@ def resolve_local(
     kind: RefKind,
     where: Callable[[], Location],
     log: MessageLog,
+    missing: Literal["error", "warning"] = "error",
 ) -> tuple[str, str] | None:
     """The source file (relative to the root) that `url`, written in a file of `folder`, names,
     and its query and fragment; None when it names no local file or is at fault (then logged).
 
-    `where` gives the URL's location, computed only when there is something to report."""
+    `where` gives the URL's location, computed only when there is something to report. A file
+    that does not exist is an error, or with `missing="warning"` a warning (left as written)."""
     if url[:5].lower() == "file:":
         log.warning(
             f"{_what(kind)} {url!r} is a local-file URL, which a page served over the web cannot "
@@ -247,6 +334,13 @@ def resolve_local(
         return None
     source = config.rel(Path(os.path.normpath(target)))
     if not resolved.is_file():
+        if missing == "warning":
+            log.warning(
+                f"url({url}) not found (looked for {source}): left as written",
+                where(),
+                notes=("add the file, or put files the server provides under public/",),
+            )
+            return None
         log.error(f"{_what(kind)} {url!r} not found (looked for {source})", where())
         return None
     return source, suffix

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -22,13 +23,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
+from bundlewise.cache.setup import open_cache
 from bundlewise.casing import case_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import MARKER, Staging, check_out_dir
+from bundlewise.output import (
+    MARKER,
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages import Page, find_pages, read_page
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.preload import wrap_dynamic_imports
@@ -56,6 +64,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    css_images: dict[str, Any] = field(default_factory=dict)
+    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
     """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -84,30 +94,44 @@ Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
 
 
 def build(
-    config: Config, plugins: PluginRunner | None = None, bundler: Bundler = run_bundle
+    config: Config,
+    plugins: PluginRunner | None = None,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
-    `plugins` are loaded from the config unless given (the watcher loads them once).
+    `plugins` are loaded from the config unless given (the watcher loads them once). `notice`
+    hears progress worth a line (waiting for another build of the same output folder).
     """
     if plugins is None:
         plugins = load_plugins(config)
     try:
-        return run_steps(config, plugins, bundler)
+        return run_steps(config, plugins, bundler, notice)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
 
 
-def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bundle) -> BuildResult:
+def run_steps(
+    config: Config,
+    plugins: PluginRunner,
+    bundler: Bundler = run_bundle,
+    notice: Callable[[str], None] = lambda text: None,
+) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
     pages = add_manifest_files(config, [read_page(p, config, log) for p in find_pages(config)], log)
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    check_build_sources(config, pages, entries)
     log.extend(
         case_collisions(
-            [*(p.source for p in pages), *entries, *(r.source for p in pages for r in p.refs)]
+            [
+                *(p.source for p in pages),
+                *entries,
+                *(r.source for p in pages for r in p.refs if r.kind != "public"),
+            ]
         )
     )
     log.raise_if_errors()
@@ -115,19 +139,24 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         raise BuildError(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
-    cache = Cache(config.cache_dir)
+    cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir) as staging:
+    with Staging(config.out_dir, notice) as staging:
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
+        check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
         confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
         keep_lazy_css_lazy(state)
+        resolve_image_set_strings(state)
+        check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
+        modern_css_images(state)
+        add_font_fallbacks(state)
         finalize_names(state)
         copy_page_assets(state)
         write_manifests(state)
@@ -138,7 +167,9 @@ def run_steps(config: Config, plugins: PluginRunner, bundler: Bundler = run_bund
         result = write_stats(state, result, sizes)
         result = post_build(state, result)
         staging.commit()
-    return result
+    # The cache counts go to `--json` and the summary, not to the stats file in the output:
+    # the output of a build must not depend on where its results came from.
+    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
 
 
 def _import_late_steps() -> None:
@@ -174,6 +205,8 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
     from bundlewise.js.meta_urls import worker_entries
 
     config = state.config
+    if not entries:
+        return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
     for _ in range(MAX_WORKER_ROUNDS):
         edit = functools.partial(_edit_esbuild_args, state, entries)
         graph, warnings = bundler(
@@ -221,6 +254,22 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     initial_css.run(state)
 
 
+def resolve_image_set_strings(state: BuildState) -> None:
+    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
+    from bundlewise import image_set_strings
+
+    image_set_strings.run(state)
+
+
+def check_shipped_css(state: BuildState) -> None:
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
+    from bundlewise.css_check import check_css
+
+    assert state.graph is not None
+    out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
+    state.log.extend(check_css(state.graph, state.read, state.config.root, out + "/"))
+
+
 def preload_lazy_css(state: BuildState) -> None:
     """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
@@ -236,6 +285,20 @@ def optimize_images(state: BuildState) -> None:
     from bundlewise import images_step
 
     images_step.run(state)
+
+
+def modern_css_images(state: BuildState) -> None:
+    """CSS background images get `image-set()` with their AVIF/WebP variants."""
+    from bundlewise import css_image_set
+
+    css_image_set.run(state)
+
+
+def add_font_fallbacks(state: BuildState) -> None:
+    """Metric-matched fallback faces for web fonts (no layout shift when they swap in)."""
+    from bundlewise import font_fallbacks
+
+    font_fallbacks.run(state)
 
 
 def finalize_names(state: BuildState) -> None:
@@ -279,7 +342,9 @@ def copy_page_assets(state: BuildState) -> None:
     emitted = state.graph.asset_sources()
     for page in state.pages:
         for ref in page.refs:
-            if ref.kind in ("script", "style", "manifest") or ref.source in state.page_files:
+            if ref.kind in ("script", "style", "manifest", "public"):
+                continue
+            if ref.source in state.page_files:
                 continue
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]

@@ -69,6 +69,8 @@ class BuildResult:
     warnings: tuple[Message, ...] = ()
     stats: Mapping[str, Any] = field(default_factory=dict)
     """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
+    kept: tuple[str, ...] = ()
+    """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
 
 
 def file_kind(path: str) -> FileKind:

@@ -17,6 +17,7 @@ from bundlewise.graph import BuildGraph
 from bundlewise.html import PageEditor
 from bundlewise.html.edit import escape_attr, split_srcset
 from bundlewise.html.head_end import insert_stylesheets
+from bundlewise.html.inline_css import rewrite_inline_css
 from bundlewise.pages import Page, Reference
 from bundlewise.result import PageResult
 
@@ -53,6 +54,10 @@ def rewrite_page(
     def url(path: str) -> str:
         return public_url(config, path, page.source)
 
+    def href(ref: Reference) -> str:
+        """The new URL of a reference to an asset (a public file keeps its path, gets `base`)."""
+        return url(ref.source if ref.kind == "public" else files[ref.source]) + ref.suffix
+
     preloaded = _author_preloads(page)
     scripts: list[str] = []
     preloads: list[str] = []
@@ -60,8 +65,11 @@ def rewrite_page(
     images: dict[int, str] = {}
     for tag_refs in _by_tag(page.refs):
         ref = tag_refs[0]
+        if ref.span is not None:
+            rewrite_inline_css(editor, tag_refs, href)
+            continue
         if ref.attr in ("srcset", "imagesrcset"):
-            _rewrite_srcset(editor, tag_refs, files, url)
+            _rewrite_srcset(editor, tag_refs, href)
         elif ref.kind == "script":
             out = graph.entries[ref.source]
             scripts.append(out)
@@ -80,12 +88,15 @@ def rewrite_page(
                     inject.append(f'<link rel="modulepreload" href="{escape_attr(url(chunk))}">')
             if inject:
                 editor.insert_before(ref.tag, "\n".join(inject))
-        else:
-            out = graph.entries[ref.source] if ref.kind == "style" else files[ref.source]
-            if ref.kind == "style" and out not in stylesheets:
+        elif ref.kind == "style":
+            out = graph.entries[ref.source]
+            if out not in stylesheets:
                 stylesheets.append(out)
             for r in tag_refs:
                 editor.set_attr(r.tag, r.attr, url(out) + r.suffix)
+        else:
+            for r in tag_refs:
+                editor.set_attr(r.tag, r.attr, href(r))
         if ref.tag.name in ("img", "source") and ref.kind == "image":
             images.setdefault(ref.tag.index, ref.source)
     lazy = _lazy(graph, scripts)
@@ -111,14 +122,14 @@ def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
 
 
 def _rewrite_srcset(
-    editor: PageEditor, refs: list[Reference], files: Mapping[str, str], url: Callable[[str], str]
+    editor: PageEditor, refs: list[Reference], href: Callable[[Reference], str]
 ) -> None:
     tag, attr = refs[0].tag, refs[0].attr
     by_url = {r.url: r for r in refs}
     parts = []
     for candidate, descriptor in split_srcset(tag.get(attr) or ""):
         ref = by_url.get(candidate)
-        new = url(files[ref.source]) + ref.suffix if ref else candidate
+        new = href(ref) if ref else candidate
         parts.append(f"{new} {descriptor}".strip())
     editor.set_attr(tag, attr, ", ".join(parts))
 

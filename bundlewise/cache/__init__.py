@@ -1,22 +1,31 @@
 """A persistent, content-addressed cache shared by the slow stages (images, compression).
 
-Entries live in `<cache_dir>/<namespace>/<key[:2]>/<key>`. The key is a digest of everything that
-determines the result (source bytes, options, library versions), so an entry never goes stale: a
-change of input simply asks for another key. Each entry carries a digest binding its payload to
-its key and to the entry layout's version (see `bundlewise.cache.entry`), so a truncated,
-tampered, moved or outdated entry is detected on read, discarded and rebuilt by the caller.
+A key is a digest of everything that determines a result (source bytes, options, codec and
+library versions, the stage's format version), so an entry never goes stale: a change of input
+asks for another key. Entries are looked up in the local folder first, then in the remote store
+when one is configured (Redis or an HTTP cache server); a remote hit is copied to the local
+folder, a new result goes to both. Every entry is checked against its key before use (see
+`bundlewise.cache.entry`), and the cache never fails a build: what goes wrong is a warning and
+a rebuild.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from bundlewise.cache.entry import EntryRejected, seal, unseal
+from bundlewise.cache.breaker import Breaker
+from bundlewise.cache.entry import EntryRejected, Rejected, seal, unseal
+from bundlewise.cache.local import LocalStore
+from bundlewise.cache.options import DEFAULT_MAX_SIZE
+from bundlewise.cache.remote import RemoteStore
+
+_log = logging.getLogger("bundlewise")
 
 
 def cache_key(*parts: bytes | str) -> str:
@@ -34,56 +43,172 @@ class CacheStats:
     hits: int = 0
     misses: int = 0
     corrupt: int = 0
+    by_namespace: dict[str, dict[str, int]] = field(default_factory=dict)
+    """namespace → {"local": hits, "remote": hits, "misses": n}."""
 
 
-@dataclass
 class Cache:
-    """The cache folder; `None` as root turns caching off (every `get` misses, `put` is a no-op)."""
+    """The cache of one build. `root=None` and no remote turns caching off."""
 
-    root: Path | None
-    stats: CacheStats = field(default_factory=CacheStats)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(
+        self,
+        root: Path | None,
+        remote: RemoteStore | None = None,
+        *,
+        remote_url: str = "",
+        secret: bytes | None = None,
+        read_only: bool = False,
+        max_size: int = DEFAULT_MAX_SIZE,
+        max_failures: int = 3,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        self.root = root
+        self.local = LocalStore(root) if root is not None else None
+        self.secret = secret
+        self.read_only = read_only
+        self.max_size = max_size
+        self.stats = CacheStats()
+        self.warnings: list[str] = []
+        self._warn_sink = warn or (lambda text: _log.warning("warning: cache: %s", text))
+        self.remote = (
+            Breaker(remote, remote_url, max_failures, self._warn) if remote is not None else None
+        )
+        self._lock = threading.Lock()
+        self._warned: set[str] = set()
+        self._used: set[str] = set()
+        self._written: set[str] = set()
+        self._rejected_remote: set[str] = set()
+        self._evicted = 0
 
-    def _path(self, namespace: str, key: str) -> Path:
-        assert self.root is not None
-        return self.root / namespace / key[:2] / key
+    def attach_remote(self, store: RemoteStore, url: str, max_failures: int) -> None:
+        self.remote = Breaker(store, url, max_failures, self._warn)
+
+    def warn_once(self, text: str) -> None:
+        self._warn(text)
 
     def get(self, namespace: str, key: str) -> bytes | None:
-        if self.root is None:
-            return None
-        path = self._path(namespace, key)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            self._count("misses")
-            return None
-        try:
-            payload = unseal(namespace, key, raw)
-        except EntryRejected:
-            # Truncated by a crash, tampered with, moved, or from another layout: drop it so
-            # that the caller rebuilds it.
-            path.unlink(missing_ok=True)
-            self._count("corrupt")
-            self._count("misses")
-            return None
-        self._count("hits")
-        return payload
+        """The payload stored under `namespace`/`key`, or None (then the caller builds it)."""
+        name = f"{namespace}/{key}"
+        if self.local is not None:
+            entry = self.local.read(name)
+            payload = self._open("local", name, entry) if entry is not None else None
+            if payload is not None:
+                self.local.touch(name)
+                self._count(namespace, "local", name)
+                return payload
+            if entry is not None:
+                self.local.drop(name)
+        if self.remote is not None:
+            entry = self.remote.call(lambda store: store.get(name), None)
+            payload = self._open("remote", name, entry) if entry is not None else None
+            if payload is not None and entry is not None:
+                self._write_local(name, entry)
+                self._count(namespace, "remote", name)
+                return payload
+            if entry is not None:
+                with self._lock:
+                    self._rejected_remote.add(name)
+        self._count(namespace, "misses", None)
+        return None
 
     def put(self, namespace: str, key: str, payload: bytes) -> None:
-        if self.root is None:
+        """Store a new result locally and (unless read-only) in the remote. Never raises."""
+        name = f"{namespace}/{key}"
+        entry = seal(namespace, key, payload, self.secret)
+        self._write_local(name, entry)
+        if self.remote is None or self.read_only:
             return
-        path = self._path(namespace, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write to a temp file in the same folder, then rename: readers never see half an entry.
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(seal(namespace, key, payload))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # HEAD first: another runner may have uploaded it since our miss, and then the upload
+        # is spared. A remote entry we rejected is overwritten whatever HEAD says.
+        overwrite = name in self._rejected_remote
 
-    def _count(self, what: str) -> None:
+        def upload(store: RemoteStore) -> None:
+            if overwrite or not store.exists(name):
+                store.put(name, entry)
+
+        self.remote.call(upload, None)
+
+    def finish(self) -> dict[str, Any]:
+        """End of a build: evict over the cap, record the counts, close the remote."""
+        if self.local is not None and self._written:
+            self._evict()
+        if self.remote is not None:
+            self.remote.close()
+        counts = self.counts()
+        if self.local is not None:
+            self.local.write_last_build(counts)
+        return counts
+
+    def counts(self) -> dict[str, Any]:
+        """Hits and misses by namespace, for `--json` and the build summary."""
         with self._lock:
-            setattr(self.stats, what, getattr(self.stats, what) + 1)
+            counts: dict[str, Any] = {ns: dict(c) for ns, c in self.stats.by_namespace.items()}
+        counts["remote"] = self.remote.url if self.remote is not None else None
+        counts["remote_errors"] = self.remote.errors if self.remote is not None else 0
+        counts["rejected"] = self.stats.corrupt
+        counts["evicted"] = self._evicted
+        return counts
+
+    def _open(self, where: str, name: str, entry: bytes) -> bytes | None:
+        namespace, _, key = name.partition("/")
+        try:
+            return unseal(namespace, key, entry, self.secret)
+        except EntryRejected as exc:
+            with self._lock:
+                self.stats.corrupt += 1
+            action = "ignored and rebuilt"
+            if exc.reason in (Rejected.UNSIGNED, Rejected.WRONGLY_SIGNED):
+                action = "ignored (as every entry not signed with this secret) and rebuilt"
+            self._warn(f"{where} entry {name[:20]}… {exc.reason.value}: {action}", once=exc.reason)
+            return None
+
+    def _write_local(self, name: str, entry: bytes) -> None:
+        if self.local is None:
+            return
+        try:
+            self.local.write(name, entry)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self._warn(
+                f"the folder {self.root} cannot be written ({reason}); results are not kept",
+                once="local-write",
+            )
+            return
+        with self._lock:
+            self._written.add(name)
+
+    def _evict(self) -> None:
+        assert self.local is not None
+        evicted = self.local.evict(self.max_size)
+        self._evicted = evicted.entries
+        needed = evicted.names & (self._used | self._written)
+        if needed:
+            from bundlewise.report.units import format_size
+
+            self._warn(
+                f"the local cap of {format_size(self.max_size)} ([cache] max_size) is smaller "
+                f"than what this build uses: {len(needed)} of its entries were evicted and "
+                "will be rebuilt next time; raise max_size"
+            )
+
+    def _count(self, namespace: str, what: str, name: str | None) -> None:
+        with self._lock:
+            counts = self.stats.by_namespace.setdefault(
+                namespace, {"local": 0, "remote": 0, "misses": 0}
+            )
+            counts[what] += 1
+            if what == "misses":
+                self.stats.misses += 1
+            else:
+                self.stats.hits += 1
+            if name is not None:
+                self._used.add(name)
+
+    def _warn(self, text: str, once: object = None) -> None:
+        with self._lock:
+            tag = repr(once) if once is not None else text
+            if tag in self._warned:
+                return
+            self._warned.add(tag)
+            self.warnings.append(text)
+        self._warn_sink(text)

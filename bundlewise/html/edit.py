@@ -77,6 +77,10 @@ class PageEditor:
         if note:
             self.changes.append(note)
 
+    def replace(self, start: int, end: int, text: str) -> None:
+        """Replace the page's text between offsets `start` and `end` (e.g. a URL in `<style>`)."""
+        self.edits.append(Edit(start, end, text, order=len(self.edits)))
+
     def insert_at(self, offset: int, markup: str, *, note: str = "") -> None:
         """Insert markup at `offset` exactly as given (no line breaks added)."""
         self.edits.append(Edit(offset, offset, markup, order=len(self.edits)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import replace
 
 from bundlewise.cache import Cache, cache_key
 from bundlewise.errors import BuildError, Location, Message
@@ -64,12 +63,9 @@ def optimize_images(
 
 
 def _store(cache: Cache, key: str, image: OptimizedImage) -> OptimizedImage:
-    """Write the entry; a cache that cannot be written (full disk, read-only) costs speed only."""
-    try:
-        cache.put(NAMESPACE, key, to_payload(image))
-    except OSError as exc:
-        note = Message(f"image cache not written ({exc})", Location(image.rel), "warning")
-        return replace(image, warnings=(*image.warnings, note))
+    """Write the entry; a cache that cannot be written (full disk, read-only) costs speed only,
+    and the cache itself says so, once."""
+    cache.put(NAMESPACE, key, to_payload(image))
     return image
 
 

@@ -7,7 +7,9 @@ files gives one rebuild, and events that arrive during a rebuild give exactly on
 
 from __future__ import annotations
 
+import errno
 import fnmatch
+import os
 import threading
 import time
 import warnings
@@ -112,27 +114,41 @@ def start_observer(
     (see `tree`); `on_path` still gets every path, to filter as it likes.
     """
     from watchdog.observers import Observer
-    from watchdog.observers.polling import PollingObserver
+    from watchdog.observers.polling import PollingObserverVFS
 
     # Our output folder is swapped by renames on every build; watchdog re-adds its watch and warns
     # about replacing the old one. Harmless, and not the user's concern.
     warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, "watchdog")
     if not poll:
-        observer = Observer()
+        observer = None
         try:
+            observer = Observer()  # opens the inotify instance: EMFILE when none is left
             _schedule(observer, root, on_path, allowed)
             observer.start()
             return observer
         except OSError as exc:
             notice(
                 f"file events unavailable ({exc.strerror or exc}); polling every "
-                f"{POLL_INTERVAL:g} s instead (raise fs.inotify.max_user_watches to avoid this)"
+                f"{POLL_INTERVAL:g} s instead (raise {_inotify_limit(exc)} to avoid this)"
             )
-            observer.stop()
-    observer = PollingObserver(timeout=POLL_INTERVAL)
+            if observer is not None:
+                observer.stop()
+    # lstat: a symlinked folder is not walked into, as inotify does not follow links either. A
+    # link back up the tree (`src/loop -> ..`) would otherwise make each poll walk the app ~40
+    # times over and see our own outputs through it under other names: a rebuild loop.
+    observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=POLL_INTERVAL)
     _schedule(observer, root, on_path, allowed)
     observer.start()
     return observer
+
+
+def _inotify_limit(exc: OSError) -> str:
+    """The kernel setting behind an inotify failure: instances (EMFILE) or watches (ENOSPC)."""
+    return (
+        "fs.inotify.max_user_instances"
+        if exc.errno == errno.EMFILE
+        else "fs.inotify.max_user_watches"
+    )
 
 
 def _schedule(

@@ -9,13 +9,12 @@ removed folder even when nothing changed), so the fresh staging folder of each b
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bundlewise.bundle import esbuild_args
+from bundlewise.bundle import esbuild_args, metafile_json
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, EsbuildError, Location, Message
 from bundlewise.graph import BuildGraph, parse_metafile
@@ -49,9 +48,15 @@ class IncrementalBundler:
             # The child died (killed, out of memory): one more try on a fresh one.
             result = self._rebuild(config, context)
         if result.errors:
-            raise BuildError([to_message(e, "error") for e in result.errors])
+            from bundlewise.casing import with_case_warnings
+
+            errors = [to_message(e, "error") for e in result.errors]
+            warnings = [to_message(w, "warning") for w in result.warnings]
+            raise BuildError(with_case_warnings(errors, warnings))
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
-        graph = parse_metafile(json.loads(result.metafile), prefix, list(entries))
+        assert self.service is not None
+        meta = metafile_json(result.metafile, self.service.binary)
+        graph = parse_metafile(meta, prefix, list(entries))
         return graph, [to_message(w, "warning") for w in result.warnings]
 
     def _rebuild(self, config: Config, context: tuple[Any, ...]) -> RebuildResult:

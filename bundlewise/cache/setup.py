@@ -1,0 +1,47 @@
+"""The cache of a build, put together from the config and the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from bundlewise.cache import Cache
+from bundlewise.cache.options import CacheOptions, check_url, env_flag, redact
+from bundlewise.cache.remote import RemoteError, connect
+from bundlewise.errors import ConfigError, Message
+
+
+def remote_url(config: Any, environ: Mapping[str, str]) -> str | None:
+    """`BUNDLEWISE_CACHE_URL`, else `cache_url` from the config; ConfigError when unusable."""
+    url = environ.get("BUNDLEWISE_CACHE_URL") or None
+    if url is not None:
+        problem = check_url(url, from_file=False)
+        if problem:
+            raise ConfigError(Message(f"BUNDLEWISE_CACHE_URL: {problem}"))
+        return url
+    url = getattr(config, "cache_url", None)
+    return url or None  # checked with the rest of the config when it was loaded
+
+
+def open_cache(config: Any, environ: Mapping[str, str] | None = None) -> Cache:
+    environ = os.environ if environ is None else environ
+    options: CacheOptions = getattr(config, "cache", None) or CacheOptions()
+    url = remote_url(config, environ)
+    secret = environ.get("BUNDLEWISE_CACHE_SECRET") or None
+    cache = Cache(
+        config.cache_dir,
+        remote_url=redact(url) if url else "",
+        secret=secret.encode() if secret else None,
+        read_only=options.read_only or env_flag(environ.get("BUNDLEWISE_CACHE_READ_ONLY")),
+        max_size=options.max_size,
+        max_failures=options.max_failures,
+    )
+    if url:
+        try:
+            store = connect(url, options, environ)
+        except RemoteError as exc:  # e.g. the redis package missing: local work, one warning
+            cache.warn_once(f"remote cache {redact(url)}: {exc}; the build goes on with local work")
+        else:
+            cache.attach_remote(store, redact(url), options.max_failures)
+    return cache
