@@ -67,3 +67,22 @@ def test_another_tools_build_folder_is_not_taken_for_pages(
     assert [f for f in snapshot(out) if f.endswith(".html")] == ["index.html"]
     quiet = run_cli("build", app, "-o", tmp_path / "again")
     assert "skipping" not in quiet.stderr
+
+
+def test_single_file_components_fail_with_what_to_do(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": PAGE,
+            "main.js": "import App from './App.vue'\nimport Card from './Card.svelte'\n"
+            "console.log(App, Card)\n",
+            "App.vue": "<template><p>hi</p></template>\n",
+            "Card.svelte": "<p>hi</p>\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 1
+    assert 'main.js:1:16: error: No loader is configured for ".vue" files' in done.stderr
+    assert "bundlewise does not compile Vue single-file components (.vue)" in done.stderr
+    assert "bundlewise does not compile Svelte single-file components (.svelte)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (app / "dist").exists()
