@@ -86,3 +86,22 @@ def test_single_file_components_fail_with_what_to_do(run_cli: Any, make_project:
     assert "bundlewise does not compile Svelte single-file components (.svelte)" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (app / "dist").exists()
+
+
+def test_vite_only_code_is_never_silently_broken(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": PAGE,
+            "main.js": "const pages = import.meta.glob('./pages/*.js')\nconsole.log(pages)\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    assert "main.js:1:14: warning: import.meta.glob is a Vite extension" in done.stderr
+    assert run_cli("build", app, "--strict").returncode == 1
+    (app / "main.js").write_text(
+        "import { registerSW } from 'virtual:pwa-register'\nregisterSW()\n"
+    )
+    failed = run_cli("build", app)
+    assert failed.returncode == 1
+    assert "'virtual:' modules are made by Vite plugins" in failed.stderr

@@ -4,6 +4,7 @@
   script defines it, the page throws "React is not defined". When JSX settings come from the app's
   tsconfig or dependencies this does not happen; it does for an app that sets nothing (or sets
   the classic runtime) and never imports React.
+- `import.meta.glob(...)`, which only Vite expands: left as written, it throws at run time.
 - A tsconfig whose JSX settings could not be read (named, so that the cause above is visible).
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, Message
-from bundlewise.graph import BuildGraph
+from bundlewise.graph import BuildGraph, Output
 from bundlewise.js.jsx import resolve_jsx
 
 # `React.createElement` where `React` is a free name (not `x.React`, not a renamed import).
@@ -43,6 +44,40 @@ def check_scripts(config: Config, graph: BuildGraph, read: Callable[[str], bytes
     warnings = list(resolve_jsx(config.root, config.jsx)[1])
     scripts = [out for out in graph if out.is_js]
     codes = {out.path: read(out.path) for out in scripts}
+    for out in scripts:
+        if b"import.meta.glob" in codes[out.path]:
+            warnings.extend(_glob_warnings(config, out.inputs))
+    return warnings + _react_warnings(config, scripts, codes)
+
+
+def _glob_warnings(config: Config, inputs: Iterable[str]) -> list[Message]:
+    found = []
+    for source in inputs:
+        path = config.root / source
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"import\.meta\.glob\b", text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            found.append(
+                Message(
+                    "import.meta.glob is a Vite extension that bundlewise does not expand: it "
+                    "throws 'import.meta.glob is not a function' at run time",
+                    Location(source, text.count("\n", 0, m.start()) + 1, m.start() - line_start),
+                    "warning",
+                    notes=(
+                        "import the modules one by one, or use import(`./pages/${name}.js`), "
+                        "which esbuild expands",
+                    ),
+                )
+            )
+    return found
+
+
+def _react_warnings(
+    config: Config, scripts: list[Output], codes: dict[str, bytes]
+) -> list[Message]:
+    warnings: list[Message] = []
     if any(_DEFINES_REACT.search(code) for code in codes.values()):
         return warnings
     for out in scripts:

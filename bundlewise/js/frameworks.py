@@ -16,6 +16,7 @@ from bundlewise.errors import Message
 _NO_LOADER = re.compile(
     r'No loader is configured for "\.(?P<ext>vue|svelte|astro|marko|mdx)" files'
 )
+_VIRTUAL = re.compile(r'Could not resolve "virtual:')
 _FRAMEWORK = {"vue": "Vue", "svelte": "Svelte", "astro": "Astro", "marko": "Marko", "mdx": "MDX"}
 
 
@@ -30,6 +31,12 @@ def explain(messages: Iterable[Message]) -> list[Message]:
                 f"bundlewise does not compile {name} single-file components (.{m['ext']}): that "
                 f"needs {name}'s own compiler. Build this app with its framework's tool, or "
                 "compile the components to .js first and import those"
+            )
+            message = replace(message, notes=(*message.notes, note))
+        elif _VIRTUAL.search(message.text):
+            note = (
+                "'virtual:' modules are made by Vite plugins, which bundlewise does not run; "
+                'see "Coming from Vite" in the README'
             )
             message = replace(message, notes=(*message.notes, note))
         out.append(message)
