@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
-from bundlewise.casing import case_collisions, raise_on_import_case_collisions
+from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
@@ -124,15 +124,7 @@ def run_steps(
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
     check_build_sources(config, pages, entries)
-    log.extend(
-        case_collisions(
-            [
-                *(p.source for p in pages),
-                *entries,
-                *(r.source for p in pages for r in p.refs if r.kind != "public"),
-            ]
-        )
-    )
+    log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
