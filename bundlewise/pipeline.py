@@ -123,6 +123,7 @@ def run_steps(
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    log.extend(inline_script_warnings(pages))
     check_build_sources(config, pages, entries)
     log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
@@ -140,6 +141,7 @@ def run_steps(
         raise_on_import_case_collisions(state.graph, config.root)
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
+        check_scripts(state)
         keep_lazy_css_lazy(state)
         resolve_image_set_strings(state)
         check_shipped_css(state)
@@ -228,6 +230,21 @@ def link_urls(state: BuildState) -> None:
     from bundlewise.js import urls_step
 
     urls_step.run(state)
+
+
+def check_scripts(state: BuildState) -> None:
+    """Warn about emitted scripts that will not run (JSX calling a global React nobody defines)."""
+    from bundlewise.js.checks import check_scripts as find_problems
+
+    assert state.graph is not None
+    state.log.extend(find_problems(state.config, state.graph, state.read))
+
+
+def inline_script_warnings(pages: list[Page]) -> list[Message]:
+    """Inline module scripts that import modules are not bundled: each is a warning."""
+    from bundlewise.js.inline import unbundled_warnings
+
+    return unbundled_warnings(pages)
 
 
 def copy_public(state: BuildState) -> None:

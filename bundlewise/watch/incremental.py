@@ -18,6 +18,7 @@ from bundlewise.bundle import esbuild_args, metafile_json
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, EsbuildError, Location, Message
 from bundlewise.graph import BuildGraph, parse_metafile
+from bundlewise.js.frameworks import explain
 from bundlewise.watch.service import EsbuildService, RebuildResult
 
 EntryPair = tuple[str, str]
@@ -52,7 +53,7 @@ class IncrementalBundler:
 
             errors = [to_message(e, "error") for e in result.errors]
             warnings = [to_message(w, "warning") for w in result.warnings]
-            raise BuildError(with_case_warnings(errors, warnings))
+            raise BuildError(explain(with_case_warnings(errors, warnings)))
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
         assert self.service is not None
         meta = metafile_json(result.metafile, self.service.binary)
