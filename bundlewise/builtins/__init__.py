@@ -13,5 +13,6 @@ def builtin_plugins() -> tuple[Plugin, ...]:
     """The built-in plugins, in the order their callbacks are tried."""
     from bundlewise.builtins.query import QueryImports
     from bundlewise.builtins.sass import Sass
+    from bundlewise.builtins.tailwind import Tailwind
 
-    return (QueryImports("query-imports"), Sass("sass"))
+    return (QueryImports("query-imports"), Sass("sass"), Tailwind("tailwind"))
