@@ -208,7 +208,7 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
             state.staging,
             edit_args=edit,
         )
-        more = worker_entries(config, graph, entries)
+        more = worker_entries(config, graph, entries, state.read)
         if not more:
             break
         for out in graph:
