@@ -26,6 +26,7 @@ from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
+from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
@@ -139,6 +140,7 @@ def run_steps(
         state.graph = run_esbuild(state, bundler, entries)
         check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
+        confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
         check_scripts(state)
