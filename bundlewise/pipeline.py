@@ -264,10 +264,15 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
 
 
 def resolve_image_set_strings(state: BuildState) -> None:
-    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
-    from bundlewise import image_set_strings
+    """`image-set()` strings and root-absolute URLs, which esbuild leaves as written."""
+    from bundlewise import written_css_urls
+    from bundlewise.css_refs import check_js_externals, css_externals, missing_url_warnings
 
-    image_set_strings.run(state)
+    assert state.graph is not None
+    state.log.extend(check_js_externals(state.graph, css_externals(state.config)))
+    state.log.raise_if_errors()
+    state.log.extend(missing_url_warnings(state.config, state.graph))
+    written_css_urls.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
