@@ -13,6 +13,8 @@ Each row is the wall time of `bundlewise build` as a CI step runs it (a fresh pr
 - warm remote: a fresh copy of the app with an empty local cache, the remote warm (the second
   runner); the local cache is emptied before each run.
 
+Warm local and warm remote runs alternate; the table shows the median of each.
+
 A real redis-server and nginx with WebDAV PUT (the Debian packages) run on 127.0.0.1 for the run.
 The ratios compare runs made side by side on the same machine; quote those.
 """
@@ -97,24 +99,28 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+def _times(runs: list[float]) -> str:
+    return " ".join(f"{t:.2f}" for t in runs)
+
+
 def run_backend(name: str, url: str, work: Path, photos: int, runs: int) -> list[str]:
     first = make_app(work / name / "runner1", photos)
     second = make_app(work / name / "runner2", photos)
     cold, counts = build(first, url)
     print(f"  {name}: cold {cold:.2f}s {counts}", file=sys.stderr)
-    warm_local = []
+    # Warm local and warm remote runs alternate, so that the load of the machine at any moment
+    # weighs on both alike.
+    warm_local, warm_remote = [], []
     for _ in range(runs):
-        elapsed, counts = build(first, url)
+        elapsed, local_counts = build(first, url)
         warm_local.append(elapsed)
-    print(f"  {name}: warm local {warm_local} {counts}", file=sys.stderr)
-    warm_remote = []
-    for _ in range(runs):
         shutil.rmtree(second / ".bundlewise-cache", ignore_errors=True)
         elapsed, counts = build(second, url)
         warm_remote.append(elapsed)
         images, compress = counts["images"], counts["compress"]
         assert images["misses"] == 0 and compress["misses"] == 0, counts  # type: ignore[index]
-    print(f"  {name}: warm remote {warm_remote} {counts}", file=sys.stderr)
+    print(f"  {name}: warm local {_times(warm_local)} {local_counts}", file=sys.stderr)
+    print(f"  {name}: warm remote {_times(warm_remote)} {counts}", file=sys.stderr)
     assert tree(first / "dist") == tree(second / "dist"), "runners built different output"
     local, remote = statistics.median(warm_local), statistics.median(warm_remote)
     return [
