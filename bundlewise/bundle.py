@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from bundlewise.config import Config
+from bundlewise.css_refs import css_externals
 from bundlewise.errors import BuildError, Message
 from bundlewise.graph import BuildGraph, parse_metafile
 from bundlewise.js.args import script_args
+from bundlewise.js.frameworks import explain
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -55,6 +57,7 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
+    args.extend(f"--external:{text}" for text in css_externals(config))  # see `css_refs`
     args.extend(entry_arg(e) for e in entries)
     return args
 
@@ -82,7 +85,9 @@ def run_bundle(
         timeout=config.esbuild_timeout,
     )
     if result.errors:
-        raise BuildError(list(result.errors))
+        from bundlewise.casing import with_case_warnings
+
+        raise BuildError(explain(with_case_warnings(result.errors, result.warnings)))
     meta = read_metafile(outdir / METAFILE, binary.path)
     prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
     graph = parse_metafile(meta, prefix, list(entries))

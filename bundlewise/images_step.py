@@ -53,8 +53,10 @@ def run(state: BuildState) -> None:
     css_images = _css_images(state)
     if css_images:
         jobs = [ImageJob(src, state.read(out)) for src, out in css_images.items()]
+        # Full-width AVIF/WebP too (no narrower copies): CSS gets them through `image-set()`.
+        full_width = replace(options, widths=())
         with referenced_from(state):
-            results = optimize_images(jobs, options, state.cache, variants=False)
+            results = optimize_images(jobs, full_width, state.cache, variants=True)
         for source, image in results.items():
             path = css_images[source]
             image = state.hook("on_image", image, source=path)
@@ -62,6 +64,7 @@ def run(state: BuildState) -> None:
             _count(state, source, image)
             if not image.kept_source and image.primary.format == _format_of(path):
                 state.changed[path] = image.primary.data
+            state.css_images[path] = image
     html_images = _html_images(state)
     if html_images:
         jobs = [ImageJob(s, (state.config.root / s).read_bytes()) for s in html_images]

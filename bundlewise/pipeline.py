@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import shutil
 import threading
 from collections.abc import Callable
@@ -23,8 +24,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
-from bundlewise.casing import case_collisions, raise_on_import_case_collisions
+from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
+from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
@@ -62,6 +64,8 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, Any] = field(default_factory=dict)
     """Source → optimized image (from the image step), for the HTML hints."""
+    css_images: dict[str, Any] = field(default_factory=dict)
+    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
     """Source → what the image step did with it (`images_step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -120,16 +124,9 @@ def run_steps(
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    log.extend(inline_script_warnings(pages))
     check_build_sources(config, pages, entries)
-    log.extend(
-        case_collisions(
-            [
-                *(p.source for p in pages),
-                *entries,
-                *(r.source for p in pages for r in p.refs if r.kind != "public"),
-            ]
-        )
-    )
+    log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -143,11 +140,17 @@ def run_steps(
         state.graph = run_esbuild(state, bundler, entries)
         check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
+        confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
+        check_scripts(state)
         keep_lazy_css_lazy(state)
+        resolve_image_set_strings(state)
+        check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
+        modern_css_images(state)
+        add_font_fallbacks(state)
         finalize_names(state)
         copy_page_assets(state)
         write_manifests(state)
@@ -231,6 +234,21 @@ def link_urls(state: BuildState) -> None:
     urls_step.run(state)
 
 
+def check_scripts(state: BuildState) -> None:
+    """Warn about emitted scripts that will not run (JSX calling a global React nobody defines)."""
+    from bundlewise.js.checks import check_scripts as find_problems
+
+    assert state.graph is not None
+    state.log.extend(find_problems(state.config, state.graph, state.read))
+
+
+def inline_script_warnings(pages: list[Page]) -> list[Message]:
+    """Inline module scripts that import modules are not bundled: each is a warning."""
+    from bundlewise.js.inline import unbundled_warnings
+
+    return unbundled_warnings(pages)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -243,6 +261,27 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def resolve_image_set_strings(state: BuildState) -> None:
+    """`image-set()` strings and root-absolute URLs, which esbuild leaves as written."""
+    from bundlewise import written_css_urls
+    from bundlewise.css_refs import check_js_externals, css_externals, missing_url_warnings
+
+    assert state.graph is not None
+    state.log.extend(check_js_externals(state.graph, css_externals(state.config)))
+    state.log.raise_if_errors()
+    state.log.extend(missing_url_warnings(state.config, state.graph))
+    written_css_urls.run(state)
+
+
+def check_shipped_css(state: BuildState) -> None:
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
+    from bundlewise.css_check import check_css
+
+    assert state.graph is not None
+    out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
+    state.log.extend(check_css(state.graph, state.read, state.config.root, out + "/"))
 
 
 def preload_lazy_css(state: BuildState) -> None:
@@ -260,6 +299,20 @@ def optimize_images(state: BuildState) -> None:
     from bundlewise import images_step
 
     images_step.run(state)
+
+
+def modern_css_images(state: BuildState) -> None:
+    """CSS background images get `image-set()` with their AVIF/WebP variants."""
+    from bundlewise import css_image_set
+
+    css_image_set.run(state)
+
+
+def add_font_fallbacks(state: BuildState) -> None:
+    """Metric-matched fallback faces for web fonts (no layout shift when they swap in)."""
+    from bundlewise import font_fallbacks
+
+    font_fallbacks.run(state)
 
 
 def finalize_names(state: BuildState) -> None:

@@ -31,7 +31,7 @@ def test_sizes_parse_with_si_and_binary_units(text: object, expected: int) -> No
 
 
 @pytest.mark.parametrize("text", ["200 kq", "", "kB", "-5 kB", -1, True, 1.5, "1e3 kB"])
-def test_bad_sizes_are_refused(text: object) -> None:
+def test_g34_bad_sizes_are_refused(text: object) -> None:
     with pytest.raises(ValueError):
         parse_size(text)
 

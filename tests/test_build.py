@@ -91,7 +91,7 @@ def test_lazy_chunk_loads_its_css_through_the_helper(built: Path) -> None:
     assert css_name in main_js, "the wrapped import() names the lazy chunk's CSS"
 
 
-def test_names_are_hashes_of_final_bytes(sample_app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_b9_names_are_hashes_of_final_bytes(sample_app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     """Editing the lazy route's CSS renames its CSS and every file that points at it."""
     assert run_cli("build", sample_app, "--no-images", "--no-compress").returncode == 0
     before = manifest(sample_app / "dist")

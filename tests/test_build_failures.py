@@ -38,14 +38,14 @@ def fails(run_cli, root: Path, *args: str, code: int = 1, **env: str) -> str:  #
     return done.stderr
 
 
-def test_typescript_syntax_error_names_file_line_and_column(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a4_typescript_syntax_error_names_file_line_and_column(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app / "src/two.ts").write_text("export const two: number = ;\n")
     err = fails(run_cli, app)
     assert "src/two.ts:1:27: error:" in err
     assert "export const two: number = ;" in err, "the code frame"
 
 
-def test_missing_import(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a4_missing_import_names_file_line_and_column(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (app / "src/main.ts").write_text('import { three } from "./three";\nconsole.log(three);\n')
     err = fails(run_cli, app)
     assert "src/main.ts:1:22: error:" in err and "./three" in err
@@ -91,7 +91,7 @@ def test_config_that_is_not_toml(app: Path, run_cli) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("out_dir", [".", "..", "src"])
-def test_dangerous_out_dir_is_refused(app: Path, run_cli, out_dir: str) -> None:  # type: ignore[no-untyped-def]
+def test_a1_dangerous_out_dir_is_refused(app: Path, run_cli, out_dir: str) -> None:  # type: ignore[no-untyped-def]
     (app / "bundlewise.toml").write_text(
         f'out_dir = "{out_dir}"\npages = ["*.html", "src/*.html"]\n'
     )
@@ -101,7 +101,7 @@ def test_dangerous_out_dir_is_refused(app: Path, run_cli, out_dir: str) -> None:
     assert "out_dir" in err
 
 
-def test_out_dir_with_foreign_files_is_kept_unless_asked(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a2_out_dir_with_foreign_files_is_kept_unless_asked(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     other = app / "static"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
@@ -113,25 +113,25 @@ def test_out_dir_with_foreign_files_is_kept_unless_asked(app: Path, run_cli) -> 
     assert not (other / "notes.txt").exists() and (other / "index.html").is_file()
 
 
-def test_missing_esbuild(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_g33_missing_esbuild_names_the_path(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     missing = app.parent / "no-such-esbuild"
     err = fails(run_cli, app, BUNDLEWISE_ESBUILD=str(missing))
     assert str(missing) in err and "bundlewise esbuild install" in err
 
 
-def test_esbuild_that_crashes(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_g33_esbuild_that_crashes_names_binary_and_signal(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     crash = FAKES / "crash"
     err = fails(run_cli, app, BUNDLEWISE_ESBUILD=str(crash))
     assert str(crash) in err and "SIGSEGV" in err
 
 
-def test_esbuild_of_another_version(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_b10_esbuild_of_another_version_is_refused(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     old = FAKES / "old_version"
     err = fails(run_cli, app, BUNDLEWISE_ESBUILD=str(old))
     assert str(old) in err and "0.19.0" in err and "0.28.2" in err
 
 
-def test_late_stage_failure_keeps_old_dist(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a4_late_stage_failure_keeps_old_dist(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     """A broken image fails the image step, after esbuild already wrote into staging."""
     (app / "index.html").write_text(APP["index.html"] + '<img src="./broken.png" alt="">\n')
     (app / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
@@ -142,7 +142,7 @@ def test_late_stage_failure_keeps_old_dist(app: Path, run_cli) -> None:  # type:
     assert not any(p.name.endswith(".staging") for p in app.iterdir())
 
 
-def test_sigterm_during_esbuild_leaves_nothing_behind(app: Path, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a5_sigterm_during_esbuild_leaves_nothing_behind(app: Path, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import signal
     import subprocess
     import sys

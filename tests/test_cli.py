@@ -43,7 +43,7 @@ def test_no_color_means_no_escape_codes(make_project, run_cli) -> None:  # type:
     assert forced.returncode == 1 and "\x1b[" in forced.stderr
 
 
-def test_over_budget_exits_3_unless_only_warning(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_g34_over_budget_exits_3_unless_only_warning(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project({**APP, "bundlewise.toml": '[budget]\ninitial = "10 B"\n'})
     done = run_cli("build", root)
     assert done.returncode == 3, done.stderr

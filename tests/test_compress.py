@@ -107,7 +107,7 @@ def test_every_sibling_decompresses_to_the_original(text_app: tuple[Path, list[s
             assert decode((out / f"{name}.{fmt}").read_bytes()) == original, (name, fmt)
 
 
-def test_sizes_are_those_of_the_bytes_written(text_app: tuple[Path, list[str]]) -> None:
+def test_g34_sizes_are_those_of_the_bytes_written(text_app: tuple[Path, list[str]]) -> None:
     out, files = text_app
     sizes, _ = run(out, files, formats=("br", "gz", "zst"))
 
@@ -121,7 +121,7 @@ def test_sizes_are_those_of_the_bytes_written(text_app: tuple[Path, list[str]]) 
         )
 
 
-def test_gzip_header_has_mtime_zero_and_no_file_name(text_app: tuple[Path, list[str]]) -> None:
+def test_b8_gzip_header_has_mtime_zero_and_no_file_name(text_app: tuple[Path, list[str]]) -> None:
     out, files = text_app
     run(out, files)
 
@@ -245,7 +245,7 @@ def test_warm_cache_compresses_nothing(tmp_path: Path, text_app: tuple[Path, lis
     assert {name: (out / name).read_bytes() for name in siblings(out)} == first_bytes
 
 
-def test_corrupt_cache_entry_is_recompressed(tmp_path: Path) -> None:
+def test_g35_corrupt_cache_entry_is_recompressed(tmp_path: Path) -> None:
     text = source_text()[:20000]
     files = write(tmp_path / "out", {"app.js": text})
     run(tmp_path / "out", files, Cache(tmp_path / "cache"), formats=("br",))
@@ -259,7 +259,7 @@ def test_corrupt_cache_entry_is_recompressed(tmp_path: Path) -> None:
     assert brotli.decompress((tmp_path / "out" / "app.js.br").read_bytes()) == text.encode()
 
 
-def test_other_level_is_not_served_from_cache(tmp_path: Path) -> None:
+def test_g35_other_level_is_not_served_from_cache(tmp_path: Path) -> None:
     files = write(tmp_path / "out", {"app.js": source_text()[:20000]})
     run(tmp_path / "out", files, Cache(tmp_path / "cache"))
     _, stats = run(tmp_path / "out", files, Cache(tmp_path / "cache"), brotli_quality=5)

@@ -40,7 +40,7 @@ def script(name: str) -> str:
     return "\n".join(lines) + f"\nconsole.log({name}0());\n"
 
 
-def test_renamed_source_leaves_no_stale_sibling(run_cli: RunCli, make_project: Any) -> None:
+def test_a6_renamed_source_leaves_no_stale_sibling(run_cli: RunCli, make_project: Any) -> None:
     page = '<!doctype html><script type="module" src="./src/{}.js"></script>'
     app = make_project({"index.html": page.format("first"), "src/first.js": script("first")})
     before = tree(build(run_cli, app))

@@ -164,7 +164,7 @@ def test_nothing_usable_lists_what_was_skipped(tools: Path, tmp_path: Path) -> N
     assert HINT in text
 
 
-def test_explicit_wrong_version_is_an_error(tools: Path, tmp_path: Path) -> None:
+def test_b10_explicit_wrong_version_is_an_error(tools: Path, tmp_path: Path) -> None:
     old = place(tmp_path / "old" / "esbuild", FAKES / "old_version")
     with pytest.raises(EsbuildError) as caught:
         find_esbuild(tmp_path, old)
@@ -175,7 +175,7 @@ def test_explicit_wrong_version_is_an_error(tools: Path, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("how", ["argument", "env"])
-def test_explicit_wrong_version_when_allowed_warns_loudly(
+def test_b10_explicit_wrong_version_when_allowed_warns_loudly(
     how: str, tools: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = place(tmp_path / "old" / "esbuild", FAKES / "old_version")
@@ -226,7 +226,7 @@ def test_missing_explicit_binary(tools: Path, tmp_path: Path) -> None:
         find_esbuild(tmp_path, tmp_path / "none")
 
 
-def test_binary_for_another_platform(tools: Path, tmp_path: Path) -> None:
+def test_g33_binary_for_another_platform(tools: Path, tmp_path: Path) -> None:
     path = tmp_path / "esbuild"
     path.write_bytes(b"\x7fELF\x02\x01\x01\x00not really a program")
     path.chmod(0o755)

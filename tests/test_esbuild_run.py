@@ -100,7 +100,7 @@ def test_warnings_on_a_successful_build(esbuild: Path, tmp_path: Path) -> None:
     ]
 
 
-def test_dash_file_name_is_an_entry_not_a_flag(esbuild: Path, tmp_path: Path) -> None:
+def test_d19_dash_file_name_is_an_entry_not_a_flag(esbuild: Path, tmp_path: Path) -> None:
     (tmp_path / "-weird.js").write_text("console.log('dash')\n")
     assert entry_arg("-weird.js") == "./-weird.js"
     args = [*FLAGS, entry_arg("-weird.js"), "--outdir=out"]
@@ -133,7 +133,7 @@ def test_wildcard_in_a_name_is_refused() -> None:
         entry_arg("a*.js")
 
 
-def test_no_shell_is_involved(esbuild: Path, tmp_path: Path) -> None:
+def test_d19_no_shell_is_involved(esbuild: Path, tmp_path: Path) -> None:
     name = "$(touch pwned); `touch pwned2` 'q\" é.js"
     (tmp_path / name).write_text("console.log('safe')\n")
     result = run_esbuild(
@@ -150,7 +150,7 @@ def test_missing_binary(tmp_path: Path) -> None:
         run_esbuild(path, ["x.js"], tmp_path, timeout=5)
 
 
-def test_death_by_signal_names_binary_signal_and_stderr(tmp_path: Path) -> None:
+def test_g33_death_by_signal_names_binary_signal_and_stderr(tmp_path: Path) -> None:
     path = fake("crash", tmp_path)
     with pytest.raises(EsbuildError) as caught:
         run_esbuild(path, ["main.js"], tmp_path, timeout=5)
@@ -168,7 +168,9 @@ def test_non_zero_exit_without_messages(tmp_path: Path) -> None:
     assert "some internal trouble" in text
 
 
-def test_hang_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_g33_hang_is_stopped_with_its_children(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pids = tmp_path / "pids"
     monkeypatch.setenv("FAKE_ESBUILD_PIDS", str(pids))
     path = fake("hang", tmp_path)

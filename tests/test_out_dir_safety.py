@@ -48,6 +48,15 @@ def refused(run_cli, app: Path, *args: str | Path, code: int = 2, **env: str) ->
 # --- Never delete what is not ours -------------------------------------------------------------
 
 
+def test_a1_out_dir_reaching_the_root_through_a_symlink_or_dotdot_is_refused(
+    app: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    (app.parent / "root-link").symlink_to(app)
+    for out_dir in (app.parent / "root-link", app / "src" / "..", app.parent / "root-link" / ".."):
+        err = refused(run_cli, app, "-o", out_dir, "--empty-out-dir")
+        assert "is the app root or one of its parents" in err, out_dir
+
+
 def test_a3_out_dir_holding_sources_is_refused_even_with_empty_out_dir(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     err = refused(run_cli, app, "-o", app / "src", "--empty-out-dir")
     assert f"{app / 'src/main.js'}: error: src/main.js (script of index.html)" in err

@@ -31,7 +31,7 @@ def test_commit_swaps_in_the_new_output(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
-def test_a_swap_killed_between_its_two_renames_is_undone(tmp_path: Path) -> None:
+def test_a5_a_swap_killed_between_its_two_renames_is_undone(tmp_path: Path) -> None:
     """Killed after `dist` → `.dist.old` and before staging → `dist`: the old output returns."""
     old = tmp_path / ".dist.old"
     old.mkdir()
@@ -44,7 +44,7 @@ def test_a_swap_killed_between_its_two_renames_is_undone(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
-def test_a_swap_killed_after_both_renames_only_needs_cleaning(tmp_path: Path) -> None:
+def test_a5_a_swap_killed_after_both_renames_only_needs_cleaning(tmp_path: Path) -> None:
     (tmp_path / ".dist.old").mkdir()
     (tmp_path / "dist").mkdir()
     (tmp_path / "dist" / "index.html").write_text("new")

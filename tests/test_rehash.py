@@ -27,7 +27,7 @@ REFS = {
 }
 
 
-def test_a_change_renames_the_file_and_everything_that_reaches_it() -> None:
+def test_b9_a_change_renames_the_file_and_everything_that_reaches_it() -> None:
     files = files_with_a_cycle()
     files["b-BBBBBBBB.js"] = files["b-BBBBBBBB.js"].replace(b"b=1", b"b=2")
     renames = rehash(REFS, {"b-BBBBBBBB.js"}, files.__getitem__)

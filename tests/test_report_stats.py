@@ -112,7 +112,7 @@ def test_stats_are_deterministic_whatever_the_input_order() -> None:
     assert "generated" not in json.loads(a)
 
 
-def test_timestamp_only_from_source_date_epoch() -> None:
+def test_b8_timestamp_only_from_source_date_epoch() -> None:
     stats = compute_stats(*build_result(), budget=budget(), env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert stats["generated"] == "2023-11-14T22:13:20Z"
     assert stats["schema"] == 1 and stats["tool"] == "bundlewise"

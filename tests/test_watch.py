@@ -63,7 +63,7 @@ def test_editing_a_module_updates_the_output(watcher: WatchProcess, project: Pat
     watcher.wait_line(lambda x: x.startswith("rebuilt in"), "the rebuild line")
 
 
-def test_an_atomic_save_gives_exactly_one_rebuild(watcher: WatchProcess, project: Path) -> None:
+def test_c12_an_atomic_save_gives_exactly_one_rebuild(watcher: WatchProcess, project: Path) -> None:
     before = watcher.rebuilds()
     atomic_write(
         project / "src" / "util.ts", 'export const label = (s: string) => "atomic:" + s;\n'
@@ -74,7 +74,7 @@ def test_an_atomic_save_gives_exactly_one_rebuild(watcher: WatchProcess, project
     assert not list(project.rglob("*.tmp~"))
 
 
-def test_a_syntax_error_keeps_the_watcher_and_the_last_good_output(
+def test_c11_a_syntax_error_keeps_the_watcher_and_the_last_good_output(
     watcher: WatchProcess, project: Path
 ) -> None:
     good = main_js(project)
@@ -91,7 +91,7 @@ def test_a_syntax_error_keeps_the_watcher_and_the_last_good_output(
     wait_for(lambda: '"fixed:"' in main_js(project), "the fixed output")
 
 
-def test_a_broken_first_build_recovers(project: Path) -> None:
+def test_c11_a_broken_first_build_recovers(project: Path) -> None:
     (project / "src" / "util.ts").write_text("export const = ;\n")
     process = WatchProcess(project)
     try:
@@ -106,7 +106,9 @@ def test_a_broken_first_build_recovers(project: Path) -> None:
         process.stop()
 
 
-def test_an_invalid_config_keeps_the_last_good_one(watcher: WatchProcess, project: Path) -> None:
+def test_c13_an_invalid_config_keeps_the_last_good_one(
+    watcher: WatchProcess, project: Path
+) -> None:
     start = len(watcher.lines)
     config = project / "bundlewise.toml"
     config.write_text("sourcemap = [oops\n")
@@ -121,7 +123,7 @@ def test_an_invalid_config_keeps_the_last_good_one(watcher: WatchProcess, projec
     assert watcher.process.poll() is None
 
 
-def test_a_burst_of_300_changes_gives_at_most_two_builds(
+def test_c17_a_burst_of_300_changes_gives_at_most_two_builds(
     watcher: WatchProcess, project: Path
 ) -> None:
     before = watcher.rebuilds()
@@ -134,7 +136,7 @@ def test_a_burst_of_300_changes_gives_at_most_two_builds(
     assert before + 2 <= watcher.rebuilds() <= before + 3, watcher.text()
 
 
-def test_our_own_outputs_never_trigger_a_rebuild(watcher: WatchProcess, project: Path) -> None:
+def test_c14_our_own_outputs_never_trigger_a_rebuild(watcher: WatchProcess, project: Path) -> None:
     before = watcher.rebuilds()
     (project / "dist" / "extra.txt").write_text("written into the output folder")
     (project / ".bundlewise-cache").mkdir(exist_ok=True)
@@ -176,7 +178,7 @@ def test_sigterm_ends_everything(watcher: WatchProcess) -> None:
         wait_for(lambda pid=pid: not alive(pid), f"child {pid} to end", timeout=10)
 
 
-def test_ctrl_c_during_a_rebuild(watcher: WatchProcess, project: Path) -> None:
+def test_c18_ctrl_c_during_a_rebuild(watcher: WatchProcess, project: Path) -> None:
     children = watcher.children()
     start = len(watcher.lines)
     (project / "src" / "util.ts").write_text('export const label = (s: string) => "busy:" + s;\n')

@@ -101,7 +101,7 @@ def test_dev_profile(tmp_path: Path) -> None:
     assert config.compress is None or not config.compress.enabled
 
 
-def test_no_file_events_falls_back_to_polling(tmp_path: Path, monkeypatch: Any) -> None:
+def test_c16_no_file_events_falls_back_to_polling(tmp_path: Path, monkeypatch: Any) -> None:
     import watchdog.observers
 
     class Broken(watchdog.observers.Observer):  # type: ignore[misc,valid-type]

@@ -18,6 +18,8 @@ from typing import Any
 
 FONT_SWAP_WINDOW_MS = 500.0
 """A shift this soon after a font face finished loading is blamed on the swap."""
+FONT_EVENT_DELAY_MS = 300.0
+"""`document.fonts` reports a face loaded after the frame that drew it: allow for that."""
 MEDIA_TAGS = ("img", "iframe", "video")
 
 

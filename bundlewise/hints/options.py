@@ -35,6 +35,10 @@ class HintOptions:
     icon_size: int = 64
     # How many woff2 fonts of the initial CSS to preload (0 turns font preloads off).
     preload_fonts: int = 2
+    # Metric-matched fallback faces for web fonts, so their swap does not shift layout.
+    font_fallbacks: bool = True
+    # `image-set()` with AVIF/WebP for CSS background images (the original as the fallback).
+    css_image_set: bool = True
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str) -> tuple[HintOptions, list[Message]]:
