@@ -145,3 +145,21 @@ def test_server_sends_precompressed_siblings_under_the_base(tmp_path: Path) -> N
         assert _get(server.origin + "/index.html")[0] == 404  # outside the base
         assert _get(server.origin + "/static/../secret.txt")[0] == 404
         assert _get(server.origin + "/static/%2e%2e/secret.txt")[0] == 404
+
+
+def test_trace_tasks_come_from_the_main_frames_renderer_main_thread() -> None:
+    from bundlewise.audit.trace import main_thread_tasks
+
+    events = [
+        {"name": "TracingStartedInBrowser", "ph": "I",
+         "args": {"data": {"frames": [{"processId": 7, "frame": "F"}]}}},
+        {"ph": "M", "name": "thread_name", "pid": 7, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"ph": "M", "name": "thread_name", "pid": 9, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 1_000_000, "dur": 80_000},
+        # nested under the first task (an older name for the same work): not counted again
+        {"name": "ThreadControllerImpl::RunTask", "pid": 7, "tid": 1, "ts": 1_010_000, "dur": 60_000},
+        {"name": "RunTask", "pid": 7, "tid": 2, "ts": 2_000_000, "dur": 90_000},  # other thread
+        {"name": "RunTask", "pid": 9, "tid": 1, "ts": 3_000_000, "dur": 90_000},  # other page
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 4_000_000, "dur": 10_000},
+    ]  # fmt: skip
+    assert main_thread_tasks(events) == [(1.0, 80.0), (4.0, 10.0)]

@@ -5,7 +5,8 @@ of network and CPU (`profiles`), the browser's cache disabled, and three recorde
 
 - the in-page observer (`observer.js`): LCP, layout shifts with their nodes, long tasks, FCP;
 - the DevTools network domain: every request with its type, timing, bytes and outcome;
-- the DevTools screencast: frames of the viewport as it paints, for the filmstrip.
+- the DevTools screencast: frames of the viewport as it paints, for the filmstrip;
+- a DevTools trace of the main thread's tasks (`trace`), for TBT and TTI as Lighthouse counts.
 
 The run ends like Lighthouse's: after the load event, once the network has been idle and no long
 task has run for a second (with a ceiling, so a page that never settles still ends).
@@ -20,6 +21,7 @@ from importlib.resources import files
 from typing import Any
 
 from bundlewise.audit.profiles import Profile
+from bundlewise.audit.trace import Trace
 
 QUIET_MS = 1000
 """Network idle and no long task for this long after the load event ends a run."""
@@ -77,6 +79,8 @@ class RawRun:
     page_errors: list[str] = field(default_factory=list)
     viewport: tuple[int, int] = (0, 0)
     ended: float = 0.0
+    tasks: list[dict[str, float]] | None = None
+    """Top-level main-thread tasks from the trace (None when no trace was taken)."""
 
 
 class _Recorder:
@@ -179,12 +183,17 @@ async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool =
         cdp.on("Network.loadingFailed", recorder.on_failed)
         if filmstrip:
             await _start_screencast(cdp, profile, recorder)
+        trace = Trace(cdp)
+        await trace.start()
         await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
         await _settle(page, recorder)
         if filmstrip:
             await cdp.send("Page.stopScreencast")
         state = await page.evaluate(_READ_STATE)
+        tasks = await trace.stop()
         recorder.rebase(state["timeOrigin"])
+        if tasks and recorder.wall_offset is not None:
+            run.tasks = [{"start": recorder.page_ms(t), "duration": d} for t, d in tasks]
         run.observed = state["observed"] or {}
         run.load = state["load"]
         run.dom_content_loaded = state["domContentLoaded"]
