@@ -12,6 +12,7 @@ from bundlewise.config import Config
 from bundlewise.errors import BuildError, Message
 from bundlewise.graph import BuildGraph, parse_metafile
 from bundlewise.js.args import script_args
+from bundlewise.js.frameworks import explain
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -82,7 +83,9 @@ def run_bundle(
         timeout=config.esbuild_timeout,
     )
     if result.errors:
-        raise BuildError(list(result.errors))
+        from bundlewise.casing import with_case_warnings
+
+        raise BuildError(explain(with_case_warnings(result.errors, result.warnings)))
     meta = read_metafile(outdir / METAFILE, binary.path)
     prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
     graph = parse_metafile(meta, prefix, list(entries))

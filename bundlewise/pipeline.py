@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
-from bundlewise.casing import case_collisions, raise_on_import_case_collisions
+from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
+from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.graph import BuildGraph, Output
 from bundlewise.manifest import build_manifest, serialize
@@ -123,16 +124,9 @@ def run_steps(
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
+    log.extend(inline_script_warnings(pages))
     check_build_sources(config, pages, entries)
-    log.extend(
-        case_collisions(
-            [
-                *(p.source for p in pages),
-                *entries,
-                *(r.source for p in pages for r in p.refs if r.kind != "public"),
-            ]
-        )
-    )
+    log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
     if not pages and not entries:
         raise BuildError(
@@ -146,9 +140,12 @@ def run_steps(
         state.graph = run_esbuild(state, bundler, entries)
         check_graph_sources(config, state.graph)
         raise_on_import_case_collisions(state.graph, config.root)
+        confine(state)  # files from outside the app root: refused, or renamed and kept out of maps
         state.graph = state.hook("on_graph", state.graph)
         link_urls(state)
+        check_scripts(state)
         keep_lazy_css_lazy(state)
+        resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
         optimize_images(state)
@@ -237,6 +234,21 @@ def link_urls(state: BuildState) -> None:
     urls_step.run(state)
 
 
+def check_scripts(state: BuildState) -> None:
+    """Warn about emitted scripts that will not run (JSX calling a global React nobody defines)."""
+    from bundlewise.js.checks import check_scripts as find_problems
+
+    assert state.graph is not None
+    state.log.extend(find_problems(state.config, state.graph, state.read))
+
+
+def inline_script_warnings(pages: list[Page]) -> list[Message]:
+    """Inline module scripts that import modules are not bundled: each is a warning."""
+    from bundlewise.js.inline import unbundled_warnings
+
+    return unbundled_warnings(pages)
+
+
 def copy_public(state: BuildState) -> None:
     """`public/` is copied verbatim to the output root."""
     public = state.config.public_dir
@@ -249,6 +261,13 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
     from bundlewise import initial_css
 
     initial_css.run(state)
+
+
+def resolve_image_set_strings(state: BuildState) -> None:
+    """`image-set("a.png" 1x)` strings, which esbuild leaves as written (`image_set_strings`)."""
+    from bundlewise import image_set_strings
+
+    image_set_strings.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:

@@ -88,3 +88,37 @@ def test_d20_an_import_in_the_right_case_is_not_flagged(tmp_path: Path) -> None:
         },
     )
     assert import_case_collisions(graph, tmp_path) == []
+
+
+def test_d20_when_esbuild_fails_on_the_wrong_module_its_case_warning_is_shown(
+    app: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    (app / "src/Util.js").write_text("export const upper = 1;\n")
+    (app / "src/util.js").write_text("export const lower = 2;\n")
+    (app / "src/main.js").write_text(
+        'import { upper } from "./Util.js";\nimport { lower } from "./util.js";\n'
+        "console.log(upper, lower);\n"
+    )
+    err = fails(run_cli, app)
+    # esbuild reads one file for both imports, so one of them has no such export; the warning
+    # that names both files is what explains it.
+    assert "error: No matching export in" in err
+    assert (
+        'warning: Use "src/Util.js" instead of "src/util.js"' in err
+        or 'warning: Use "src/util.js" instead of "src/Util.js"' in err
+    )
+
+
+def test_d20_html_references_that_differ_only_in_case_name_the_page_line(
+    app: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    (app / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (app / "Logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>')
+    (app / "index.html").write_text(PAGE + '<img src="Logo.svg">\n<p>\n  <img src="logo.svg">\n')
+    err = fails(run_cli, app)
+    assert err.startswith(
+        "index.html:5:12: error: 'Logo.svg' and 'logo.svg' differ only in case or Unicode form\n"
+        '  5 │   <img src="logo.svg">\n'
+    )

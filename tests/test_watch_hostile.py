@@ -75,6 +75,10 @@ def test_c15_symlink_loops_and_dangling_links_give_no_rebuild_loop(
     watcher = WatchProcess(root, *mode)
     try:
         assert watcher.lines[-1].startswith("built in"), watcher.text()
+        assert "src/a is a symlink loop; not followed" in watcher.lines
+        assert "src/b is a symlink loop; not followed" in watcher.lines
+        assert "src/gone.ts is a dangling symlink (to missing.ts); not followed" in watcher.lines
+        assert "src/loop is a symlink to a folder that holds it (..); not followed" in watcher.lines
         time.sleep(1.5)  # three polls: stray rebuilds from our own outputs would show by now
         before = watcher.rebuilds()
         util = root / "src/util.ts"

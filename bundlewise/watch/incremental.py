@@ -18,6 +18,7 @@ from bundlewise.bundle import esbuild_args, metafile_json
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, EsbuildError, Location, Message
 from bundlewise.graph import BuildGraph, parse_metafile
+from bundlewise.js.frameworks import explain
 from bundlewise.watch.service import EsbuildService, RebuildResult
 
 EntryPair = tuple[str, str]
@@ -48,7 +49,11 @@ class IncrementalBundler:
             # The child died (killed, out of memory): one more try on a fresh one.
             result = self._rebuild(config, context)
         if result.errors:
-            raise BuildError([to_message(e, "error") for e in result.errors])
+            from bundlewise.casing import with_case_warnings
+
+            errors = [to_message(e, "error") for e in result.errors]
+            warnings = [to_message(w, "warning") for w in result.warnings]
+            raise BuildError(explain(with_case_warnings(errors, warnings)))
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
         assert self.service is not None
         meta = metafile_json(result.metafile, self.service.binary)

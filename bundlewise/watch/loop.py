@@ -84,6 +84,7 @@ class Watcher:
             try:
                 # Watch first: a file saved during the first build gives a rebuild, not stale output.
                 observer = self._observe(debouncer)
+                self._name_odd_links()
                 self.build(0, initial=True)
                 while True:
                     batch = debouncer.wait()
@@ -141,6 +142,15 @@ class Watcher:
                 debouncer.add(path)
 
         return start_observer(config.root, on_path, self.options.poll, self.reporter.info, allowed)
+
+    def _name_odd_links(self) -> None:
+        """Dangling links and link loops, which the observer does not follow (`links`)."""
+        from bundlewise.watch.links import odd_links
+
+        config = self.config
+        allowed = PathFilter(config.root, own_dirs(config.out_dir, config.cache_dir))
+        for line in odd_links(config.root, allowed):
+            self.reporter.info(line)
 
     def _config_changed(self, batch: set[str]) -> bool:
         names = {self.config.root / CONFIG_FILE, self.config.root / "pyproject.toml"}
