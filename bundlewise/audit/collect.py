@@ -158,8 +158,14 @@ class _Recorder:
         self.time_origin = time_origin
 
 
-async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool = True) -> RawRun:
-    """Load `url` once under `profile` in a fresh context of `browser`; return what it recorded."""
+async def measure(
+    browser: Any, url: str, profile: Profile, *, filmstrip: bool = True, tracing: bool = True
+) -> RawRun:
+    """Load `url` once under `profile` in a fresh context of `browser`; return what it recorded.
+
+    `tracing` records the main thread's tasks; a trace is browser-wide, so only one load at a
+    time may take one (without it, long tasks come from the Long Tasks API).
+    """
     run = RawRun(url, viewport=(profile.width, profile.height))
     context = await browser.new_context(
         viewport={"width": profile.width, "height": profile.height},
@@ -183,14 +189,19 @@ async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool =
         cdp.on("Network.loadingFailed", recorder.on_failed)
         if filmstrip:
             await _start_screencast(cdp, profile, recorder)
-        trace = Trace(cdp)
-        await trace.start()
-        await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        trace = Trace(cdp) if tracing else None
+        if trace is not None:
+            await trace.start()
+        try:
+            await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as exc:  # Playwright's Error: refused, DNS, timeout, ...
+            run.page_errors.append("navigation failed: " + _first_line(exc))
+            return run
         await _settle(page, recorder)
         if filmstrip:
             await cdp.send("Page.stopScreencast")
         state = await page.evaluate(_READ_STATE)
-        tasks = await trace.stop()
+        tasks = await trace.stop() if trace is not None else []
         recorder.rebase(state["timeOrigin"])
         if tasks and recorder.wall_offset is not None:
             run.tasks = [{"start": recorder.page_ms(t), "duration": d} for t, d in tasks]
@@ -263,6 +274,11 @@ async def _settle(page: Any, recorder: _Recorder) -> None:
         quiet_since = max(quiet_since, recorder.last_activity)
         if now - quiet_since >= QUIET_MS / 1000:
             return
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _on_console(run: RawRun, message: Any) -> None:
