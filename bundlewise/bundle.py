@@ -82,7 +82,9 @@ def run_bundle(
         timeout=config.esbuild_timeout,
     )
     if result.errors:
-        raise BuildError(list(result.errors))
+        from bundlewise.casing import with_case_warnings
+
+        raise BuildError(with_case_warnings(result.errors, result.warnings))
     meta = read_metafile(outdir / METAFILE, binary.path)
     prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
     graph = parse_metafile(meta, prefix, list(entries))

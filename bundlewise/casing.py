@@ -45,6 +45,19 @@ def case_collisions(paths: Iterable[str]) -> list[Message]:
     return problems
 
 
+# esbuild's warning (`different-path-case`) when an import's case differs from the file's.
+_ESBUILD_CASE_WARNING = "to avoid issues with case-sensitive file systems"
+
+
+def with_case_warnings(errors: Iterable[Message], warnings: Iterable[Message]) -> list[Message]:
+    """esbuild's errors, then its warnings that an import's case differs from its file's.
+
+    When esbuild takes `Util.js` for `util.js`, its error ("No matching export in src/Util.js")
+    only makes sense beside that warning, which a failed build would otherwise not show.
+    """
+    return [*errors, *(w for w in warnings if _ESBUILD_CASE_WARNING in w.text)]
+
+
 def raise_on_import_case_collisions(graph: BuildGraph, root: Path) -> None:
     """Fail the build when esbuild took one file for another of the same name but for case."""
     problems = import_case_collisions(graph, root)

@@ -88,3 +88,23 @@ def test_d20_an_import_in_the_right_case_is_not_flagged(tmp_path: Path) -> None:
         },
     )
     assert import_case_collisions(graph, tmp_path) == []
+
+
+def test_d20_when_esbuild_fails_on_the_wrong_module_its_case_warning_is_shown(
+    app: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    (app / "src/Util.js").write_text("export const upper = 1;\n")
+    (app / "src/util.js").write_text("export const lower = 2;\n")
+    (app / "src/main.js").write_text(
+        'import { upper } from "./Util.js";\nimport { lower } from "./util.js";\n'
+        "console.log(upper, lower);\n"
+    )
+    err = fails(run_cli, app)
+    # esbuild reads one file for both imports, so one of them has no such export; the warning
+    # that names both files is what explains it.
+    assert "error: No matching export in" in err
+    assert (
+        'warning: Use "src/Util.js" instead of "src/util.js"' in err
+        or 'warning: Use "src/util.js" instead of "src/Util.js"' in err
+    )

@@ -48,7 +48,11 @@ class IncrementalBundler:
             # The child died (killed, out of memory): one more try on a fresh one.
             result = self._rebuild(config, context)
         if result.errors:
-            raise BuildError([to_message(e, "error") for e in result.errors])
+            from bundlewise.casing import with_case_warnings
+
+            errors = [to_message(e, "error") for e in result.errors]
+            warnings = [to_message(w, "warning") for w in result.warnings]
+            raise BuildError(with_case_warnings(errors, warnings))
         prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
         assert self.service is not None
         meta = metafile_json(result.metafile, self.service.binary)
