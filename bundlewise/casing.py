@@ -5,7 +5,7 @@ builds differently on each, and esbuild, which looks names up without regard to 
 the other even on Linux: `import "./util.js"` next to `Util.js` bundles `Util.js`, and the build
 succeeds with the wrong module. Two checks catch it:
 
-- before esbuild, among the pages and the files they reference (`case_collisions`);
+- before esbuild, among the pages and the files they reference (`page_source_collisions`);
 - after esbuild, in the import records of its metafile: an import whose path as written names
   one existing file but was resolved to another (`import_case_collisions`).
 """
@@ -16,12 +16,16 @@ import os
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Location, Message
 from bundlewise.graph import BuildGraph
 from bundlewise.specifiers import locate_specifier
+
+if TYPE_CHECKING:
+    from bundlewise.pages import Page
 
 # Import paths that name a file relative to the importer (CSS `url(x.png)` and `@import "x.css"`
 # are relative without the `./`).
@@ -29,19 +33,36 @@ _RELATIVE = re.compile(r"^\.\.?/")
 _NOT_A_FILE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|/|#|~|@)")
 
 
-def case_collisions(paths: Iterable[str]) -> list[Message]:
-    """An error for each pair of sources whose names differ only in case (or Unicode form)."""
+def page_source_collisions(pages: Sequence[Page], entries: Iterable[str]) -> list[Message]:
+    """`case_collisions` among the pages, the entries and the files the pages reference; a
+    referenced file is named where a page references it."""
+    referenced = [r for p in pages for r in p.refs if r.kind != "public"]
+    paths = [*(p.source for p in pages), *entries, *(r.source for r in referenced)]
+
+    def where(path: str) -> Location:
+        for page in pages:
+            for ref in page.refs:
+                if ref.source == path and ref.kind != "public" and not ref.via:
+                    return page.where(ref)
+        return Location(path)
+
+    return case_collisions(paths, where)
+
+
+def case_collisions(
+    paths: Iterable[str], where: Callable[[str], Location] = Location
+) -> list[Message]:
+    """An error for each pair of sources whose names differ only in case (or Unicode form).
+
+    `where` gives the location of a path, asked only for the paths that collide."""
     seen: dict[str, str] = {}
     problems = []
     for path in sorted(set(paths)):
         folded = unicodedata.normalize("NFC", path).casefold()
         other = seen.setdefault(folded, path)
         if other != path:
-            problems.append(
-                Message(
-                    f"{other!r} and {path!r} differ only in case or Unicode form", Location(path)
-                )
-            )
+            text = f"{other!r} and {path!r} differ only in case or Unicode form"
+            problems.append(Message(text, where(path)))
     return problems
 
 

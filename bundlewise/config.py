@@ -76,6 +76,9 @@ class Config:
     plugins: tuple[str, ...] = ()
     plugin_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     strict: bool = False
+    fs_allow: tuple[Path, ...] | None = None
+    """Folders outside the root whose files may be built; None: the workspace root (see
+    `bundlewise.workspace`)."""
     images: Any = None
     compress: Any = None
     budget: Any = None
@@ -106,7 +109,7 @@ _SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "esbuild_timeout": ((int, float), "a number of seconds"),
     "strict": (bool, "true or false"),
 }
-_LISTS = ("pages", "entries", "external", "plugins")
+_LISTS = ("pages", "entries", "external", "plugins", "fs_allow")
 _PATH_KEYS = ("root", "out_dir", "public_dir", "cache_dir", "esbuild")
 
 
@@ -173,6 +176,8 @@ def load_config(
     for key in _PATH_KEYS:
         if key in values and key != "esbuild":
             values[key] = (base_dir / values[key]).resolve()
+    if "fs_allow" in values:
+        values["fs_allow"] = tuple((base_dir / p).resolve() for p in values["fs_allow"])
     if "esbuild" in values and ("/" in values["esbuild"] or values["esbuild"].startswith(".")):
         values["esbuild"] = str((base_dir / values["esbuild"]).resolve())
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})

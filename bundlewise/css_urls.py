@@ -32,6 +32,8 @@ class CssUrl:
     start: int
     end: int
     """Offsets of `url` in the text."""
+    in_string: bool = False
+    """Written as a bare string of `image-set()` (which esbuild leaves as it is), not `url()`."""
 
 
 def find_urls(css: str) -> list[CssUrl]:
@@ -51,7 +53,7 @@ def find_urls(css: str) -> list[CssUrl]:
             image_set_depths.append(depth)
         elif m.group("string"):
             if image_set_depths and image_set_depths[-1] == depth:
-                found.append(CssUrl(m.group("string")[1:-1], m.start() + 1, m.end() - 1))
+                found.append(CssUrl(m.group("string")[1:-1], m.start() + 1, m.end() - 1, True))
         elif m.group("open"):
             depth += 1
         elif m.group("close"):

@@ -74,6 +74,11 @@ class Page:
     def styles(self) -> list[str]:
         return _unique(r.source for r in self.refs if r.kind == "style")
 
+    def where(self, ref: Reference) -> Location:
+        """The line and column at which this page writes `ref`'s URL."""
+        found = _Found(self.source, self.text, ref.tag, ref.attr, ref.url, ref.kind, ref.span)
+        return found.where()
+
 
 def _unique(items: object) -> list[str]:
     return list(dict.fromkeys(items))  # type: ignore[call-overload]

@@ -1,4 +1,5 @@
-"""Keep a source map right when we insert text into the script it describes.
+"""Keep a source map right when we insert text into the script it describes, and keep files
+that should not be public out of it (`confine_sources`).
 
 Generated columns in a source map are delta-encoded within each line, so inserting `n` characters
 at a column shifts exactly one segment: the first one at or after the insertion point. Only that
@@ -8,7 +9,10 @@ segment's first field is re-encoded; the rest of the mappings string is kept as 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _B64_INDEX = {c: i for i, c in enumerate(_B64)}
@@ -72,3 +76,62 @@ def insert_into_map(map_bytes: bytes, insertions: Iterable[tuple[int, int, int]]
             shifted_by[line] = offset + length
     data["mappings"] = ";".join(lines)
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+_SOURCES = re.compile(rb'"sources":\s*(\[[^\]]*\])')
+
+
+def needs_confining(map_bytes: bytes, map_path: Path, root: Path) -> bool:
+    """Whether a map may name a file outside `root`: a quick look at its `sources` alone, so that
+    the usual map, all of whose sources are the app's, is not parsed whole."""
+    found = _SOURCES.search(map_bytes)
+    try:
+        sources = json.loads(found[1]) if found else None
+    except ValueError:
+        sources = None
+    if not isinstance(sources, list):
+        return True
+    folder = map_path.parent
+    return any(
+        isinstance(s, str)
+        and "://" not in s
+        and not Path(os.path.normpath(folder / s)).is_relative_to(root)
+        for s in sources
+    )
+
+
+# What a map says in place of a source it leaves out (its mappings still point at an index).
+LEFT_OUT = "[left out: outside the app root]"
+
+
+def confine_sources(
+    map_bytes: bytes, map_path: Path, place: Callable[[Path], Path | None]
+) -> tuple[bytes | None, list[Path]]:
+    """The map with each file source moved to `place(path)` or left out (name and text) when
+    `place` gives None; None for the bytes when nothing changed. Also returns what was left out.
+
+    `map_path` is where the map is written: `sources` are relative to its folder. Sources with a
+    URL scheme (`webpack://...`) name no file here and are kept as they are.
+    """
+    data = json.loads(map_bytes)
+    sources = data.get("sources") or []
+    contents = data.get("sourcesContent") or []
+    folder = map_path.parent
+    changed, dropped = False, []
+    for i, source in enumerate(sources):
+        if not isinstance(source, str) or "://" in source or source == LEFT_OUT:
+            continue
+        path = Path(os.path.normpath(folder / source))
+        new = place(path)
+        if new is None:
+            sources[i] = LEFT_OUT
+            if i < len(contents):
+                contents[i] = None
+            dropped.append(path)
+            changed = True
+        elif new != path:
+            sources[i] = Path(os.path.relpath(new, folder)).as_posix()
+            changed = True
+    if not changed:
+        return None, dropped
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), dropped

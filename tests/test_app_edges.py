@@ -67,3 +67,41 @@ def test_another_tools_build_folder_is_not_taken_for_pages(
     assert [f for f in snapshot(out) if f.endswith(".html")] == ["index.html"]
     quiet = run_cli("build", app, "-o", tmp_path / "again")
     assert "skipping" not in quiet.stderr
+
+
+def test_single_file_components_fail_with_what_to_do(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": PAGE,
+            "main.js": "import App from './App.vue'\nimport Card from './Card.svelte'\n"
+            "console.log(App, Card)\n",
+            "App.vue": "<template><p>hi</p></template>\n",
+            "Card.svelte": "<p>hi</p>\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 1
+    assert 'main.js:1:16: error: No loader is configured for ".vue" files' in done.stderr
+    assert "bundlewise does not compile Vue single-file components (.vue)" in done.stderr
+    assert "bundlewise does not compile Svelte single-file components (.svelte)" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (app / "dist").exists()
+
+
+def test_vite_only_code_is_never_silently_broken(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": PAGE,
+            "main.js": "const pages = import.meta.glob('./pages/*.js')\nconsole.log(pages)\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    assert "main.js:1:14: warning: import.meta.glob is a Vite extension" in done.stderr
+    assert run_cli("build", app, "--strict").returncode == 1
+    (app / "main.js").write_text(
+        "import { registerSW } from 'virtual:pwa-register'\nregisterSW()\n"
+    )
+    failed = run_cli("build", app)
+    assert failed.returncode == 1
+    assert "'virtual:' modules are made by Vite plugins" in failed.stderr

@@ -108,3 +108,17 @@ def test_d20_when_esbuild_fails_on_the_wrong_module_its_case_warning_is_shown(
         'warning: Use "src/Util.js" instead of "src/util.js"' in err
         or 'warning: Use "src/util.js" instead of "src/Util.js"' in err
     )
+
+
+def test_d20_html_references_that_differ_only_in_case_name_the_page_line(
+    app: Path,
+    run_cli,  # type: ignore[no-untyped-def]
+) -> None:
+    (app / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (app / "Logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>')
+    (app / "index.html").write_text(PAGE + '<img src="Logo.svg">\n<p>\n  <img src="logo.svg">\n')
+    err = fails(run_cli, app)
+    assert err.startswith(
+        "index.html:5:12: error: 'Logo.svg' and 'logo.svg' differ only in case or Unicode form\n"
+        '  5 │   <img src="logo.svg">\n'
+    )

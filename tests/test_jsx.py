@@ -133,3 +133,36 @@ def test_invalid_jsx_section_is_a_config_error(make_project: Any, run_cli: Any) 
     assert "[jsx].runtime: expected one of automatic, classic, preserve, got 'magic'" in done.stderr
     assert "[jsx].factory: expected a non-empty string, got 3" in done.stderr
     assert not (app / "dist").exists()
+
+
+def test_jsx_calling_a_global_react_nobody_defines_is_a_warning(
+    make_project: Any, run_cli: Any
+) -> None:
+    app = make_project(
+        {
+            "index.html": '<div id="root"></div><script type="module" src="/src/main.jsx"></script>',
+            "src/main.jsx": "import { App } from './App.jsx'\ndocument.body.append(App())\n",
+            "src/App.jsx": "export const App = () => <><p>hi</p></>\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    assert "src/App.jsx:1:25: warning: JSX compiled to React.createElement" in done.stderr
+    assert "src/main.jsx" not in done.stderr, "only the file that holds JSX is named"
+    strict = run_cli("build", app, "--strict")
+    assert strict.returncode == 1
+    assert "React is not defined" in strict.stderr
+
+
+def test_a_module_that_defines_the_global_react_silences_the_warning(
+    make_project: Any, run_cli: Any
+) -> None:
+    app = make_project(
+        {
+            "index.html": '<script type="module" src="/src/main.jsx"></script>',
+            "src/main.jsx": "import './react-global.js'\ndocument.body.append(<p>hi</p>)\n",
+            "src/react-global.js": "globalThis.React = { createElement: (t) => document.createElement(t) }\n",
+        }
+    )
+    done = run_cli("build", app, "--strict")
+    assert done.returncode == 0, done.stderr
