@@ -1,4 +1,4 @@
-"""Run esbuild once for every script and stylesheet entry, and read back its build graph."""
+"""esbuild's arguments for a build, and one build of every script and stylesheet entry."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
+from bundlewise.css_packages import style_aliases
+from bundlewise.css_refs import css_externals
 from bundlewise.errors import BuildError, Message
-from bundlewise.graph import BuildGraph, parse_metafile
 from bundlewise.js.args import script_args
-from bundlewise.js.frameworks import explain
+
+if TYPE_CHECKING:
+    from bundlewise.esbuild.callbacks import EsbuildPlugins
+    from bundlewise.graph import BuildGraph
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -56,6 +60,8 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
+    args.extend(f"--external:{text}" for text in css_externals(config))  # see `css_refs`
+    args.extend(f"--alias:{name}={path}" for name, path in style_aliases(config).items())
     args.extend(entry_arg(e) for e in entries)
     return args
 
@@ -66,42 +72,22 @@ def run_bundle(
     outdir: Path,
     out_root: Path,
     edit_args: Callable[[list[str]], list[str]] | None = None,
+    plugins: EsbuildPlugins | None = None,
 ) -> tuple[BuildGraph, list[Message]]:
     """Bundle `entries` (paths relative to the root) into `outdir`, a folder of `out_root`.
 
-    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`). Returns the graph,
-    with output paths relative to `out_root`, and esbuild's warnings.
+    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`); `plugins` holds
+    the `on_resolve` / `on_load` callbacks. Returns the graph, with output paths relative to
+    `out_root`, and esbuild's warnings. Runs on a service child of its own, ended before return;
+    the pipeline uses a `ServiceBundler` directly to start the child earlier.
     """
-    from bundlewise.esbuild import find_esbuild, run_esbuild
+    from bundlewise.esbuild.bundler import ServiceBundler
 
-    binary = find_esbuild(config.root, config.esbuild)
-    args = esbuild_args(config, entries, outdir)
-    result = run_esbuild(
-        binary,
-        edit_args(args) if edit_args else args,
-        cwd=config.root,
-        timeout=config.esbuild_timeout,
-    )
-    if result.errors:
-        from bundlewise.casing import with_case_warnings
-
-        raise BuildError(explain(with_case_warnings(result.errors, result.warnings)))
-    meta = read_metafile(outdir / METAFILE, binary.path)
-    prefix = os.path.relpath(out_root, config.root).replace(os.sep, "/")
-    graph = parse_metafile(meta, prefix, list(entries))
-    return graph, list(result.warnings)
-
-
-def read_metafile(path: Path, binary: Path) -> dict[str, Any]:
-    """The metafile esbuild wrote (removed once read); a clean error when it did not write one."""
+    bundler = ServiceBundler()
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BuildError(
-            Message(f"esbuild {binary} exited 0 but wrote no metafile ({path}); {_REAL_ESBUILD}")
-        ) from None
-    path.unlink()
-    return metafile_json(data, binary)
+        return bundler(config, entries, outdir, out_root, edit_args, plugins)
+    finally:
+        bundler.close()
 
 
 def metafile_json(data: bytes, binary: Path) -> dict[str, Any]:
@@ -112,9 +98,9 @@ def metafile_json(data: bytes, binary: Path) -> dict[str, Any]:
         meta = None
     if not isinstance(meta, dict):
         raise BuildError(
-            Message(f"esbuild {binary} exited 0 but its metafile is not JSON; {_REAL_ESBUILD}")
+            Message(f"esbuild {binary} exited 0 but its metafile is not JSON; {REAL_ESBUILD}")
         )
     return meta
 
 
-_REAL_ESBUILD = "is it a real esbuild of the pinned version? (`bundlewise esbuild which`)"
+REAL_ESBUILD = "is it a real esbuild of the pinned version? (`bundlewise esbuild which`)"

@@ -235,12 +235,14 @@ def _report_after_build(
 
 
 def _print_summary(console: Console, result: Any, elapsed: float) -> None:
+    from bundlewise.report.table import images_note
+
     total = sum(f.size for f in result.files if f.kind != "map")
     rel = os.path.relpath(result.out_dir)
     console.info(
         console.style("✓", fg="green")
         + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
-        f"into {rel} in {elapsed:.2f}s" + _images_line(result.stats.get("images"))
+        f"into {rel} in {elapsed:.2f}s" + images_note(result.stats.get("images"), "; images: ")
     )
     from bundlewise.cache.admin import summary_line
 
@@ -248,19 +250,6 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
         console.info(f"  {line}")
     for source in (result.stats.get("images") or {}).get("kept_source_files", ()):
         console.debug(f"  {source}: kept as it was (re-encoding did not make it smaller)")
-
-
-def _images_line(images: dict[str, Any] | None) -> str:
-    """`; images: 3 optimized, 1 kept as is (not smaller)`, or nothing when none were built."""
-    counts = [(images or {}).get(key, 0) for key in ("optimized", "kept_source", "copied")]
-    if not any(counts):
-        return ""
-    parts = [f"{counts[0]} optimized"]
-    if counts[1]:
-        parts.append(f"{counts[1]} kept as is (not smaller)")
-    if counts[2]:
-        parts.append(f"{counts[2]} SVG copied")
-    return "; images: " + ", ".join(parts)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)

@@ -158,6 +158,8 @@ def test_e27_images_kept_at_their_source_bytes_are_counted_and_listed(
     assert "tile.png: kept as it was" in verbose.stderr
     quiet = run_cli("build", app, "--no-compress")
     assert "kept as it was" not in quiet.stderr
+    report = run_cli("report", app)
+    assert "images: 1 optimized, 2 kept as is (not smaller), 1 SVG copied" in report.stdout
 
 
 def _noisy_png_with_text() -> bytes:

@@ -168,6 +168,20 @@ def test_h40_empty_out_dir_empties_a_foreign_folder_but_keeps_git(app: Path, run
     assert_whole(site)
 
 
+def test_h40_a_fresh_checkout_holding_only_git_is_built_into(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`git clone -b gh-pages … site` then build: nothing to empty, so no flag is needed."""
+    site = app.parent / "site"
+    site.mkdir()
+    if shutil.which("git") is None:
+        pytest.skip("git not installed (apt-get install git)")
+    _git(site, "init", "-q", "-b", "gh-pages")
+    git_before = state(site / ".git")
+    done = run_cli("build", app, "-o", site)
+    assert done.returncode == 0, done.stderr
+    assert state(site / ".git") == git_before
+    assert_whole(site)
+
+
 # --- Never a traceback -------------------------------------------------------------------------
 
 
@@ -259,4 +273,5 @@ def test_a4_read_only_output_file_system_is_one_clear_error(
 def test_g33_esbuild_exiting_0_without_a_metafile_is_a_clean_error(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     fake = FAKES / "no_metafile"
     err = refused(run_cli, app, code=1, BUNDLEWISE_ESBUILD=str(fake))
-    assert f"esbuild {fake} exited 0 but wrote no metafile" in err
+    # esbuild runs as a service: a child that exits 0 without a word never answers the build.
+    assert f"esbuild {fake} exited 0 without answering" in err

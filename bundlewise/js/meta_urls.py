@@ -75,21 +75,28 @@ def _sources_of(config: Config, out: Output) -> Iterator[tuple[str, str]]:
             yield source, text
 
 
-def collect(config: Config, graph: BuildGraph) -> dict[str, list[Reference]]:
-    """Script output → the references its sources make, in order."""
+def collect(
+    config: Config, graph: BuildGraph, read: Callable[[str], bytes]
+) -> dict[str, list[Reference]]:
+    """Script output → the references its sources make, in order.
+
+    Only scripts whose own bytes hold `import.meta.url` have their sources read.
+    """
     found: dict[str, list[Reference]] = {}
     for out in graph:
-        if out.is_js:
+        if out.is_js and b"import.meta.url" in read(out.path):
             refs = [r for s, t in _sources_of(config, out) for r in references_in(config, s, t)]
             if refs:
                 found[out.path] = refs
     return found
 
 
-def worker_entries(config: Config, graph: BuildGraph, entries: Collection[str]) -> list[str]:
+def worker_entries(
+    config: Config, graph: BuildGraph, entries: Collection[str], read: Callable[[str], bytes]
+) -> list[str]:
     """Scripts referenced through `new URL` that are not entries yet, in a stable order."""
     wanted: dict[str, None] = {}
-    for refs in collect(config, graph).values():
+    for refs in collect(config, graph, read).values():
         for ref in refs:
             if ref.target and ref.target.endswith(SCRIPT_EXTENSIONS) and ref.target not in entries:
                 wanted.setdefault(ref.target)
@@ -115,7 +122,7 @@ def rewrite_meta_urls(
     emitted = graph.asset_sources()
     new_outputs: dict[str, Output] = {}
     assets_of: dict[str, list[str]] = {}
-    for path, refs in collect(config, graph).items():
+    for path, refs in collect(config, graph, read).items():
         text = read(path).decode("utf-8", "surrogateescape")
         matches = list(PATTERN.finditer(text))
         pairs = _pair(matches, refs)

@@ -20,6 +20,7 @@ from bundlewise.errors import Location, Message, MessageLog
 if TYPE_CHECKING:
     from bundlewise.config import Config
     from bundlewise.errors import BundlewiseError
+    from bundlewise.esbuild.callbacks import PluginSetup
     from bundlewise.graph import BuildGraph
     from bundlewise.images import OptimizedImage
     from bundlewise.result import BuildResult, PageResult
@@ -29,6 +30,7 @@ Order = Literal["pre", "normal", "post"]
 HOOKS = (
     "on_config",
     "on_esbuild_args",
+    "on_esbuild_setup",
     "on_graph",
     "on_image",
     "on_html",
@@ -108,6 +110,30 @@ class Plugin:
         `entries` are the entry points (source paths relative to the app root). Return a new list
         to add flags (`--drop:console`, `--legal-comments=none`, more `--define:`s). The arguments
         are passed to esbuild as a list: no shell is involved."""
+        return None
+
+    def on_esbuild_setup(self, esbuild: PluginSetup, *, build: Build) -> None:
+        """Called once per build, before esbuild runs, to register callbacks that take part in
+        esbuild's module graph, with esbuild's own plugin semantics:
+
+        - `esbuild.on_resolve(filter, callback, namespace="")`: `callback(args: ResolveArgs)` is
+          called for each import whose path (as written, query included) matches `filter`, and
+          returns a `ResolveResult(path=..., namespace=..., external=..., suffix=...,
+          watch_files=...)`, or `None` to let the next callback or esbuild resolve it.
+        - `esbuild.on_load(filter, callback, namespace="")`: `callback(args: LoadArgs)` is called
+          for each module whose resolved path matches `filter` and returns a
+          `LoadResult(contents=..., loader="js"|"css"|..., resolve_dir=..., watch_files=...)`, or
+          `None` to let esbuild read the file.
+
+        `filter` is a regular expression in Go's syntax (RE2: no look-around), matched by esbuild
+        itself: only the paths that match cross over to Python, so a narrow filter costs nothing
+        for the rest of the app. `namespace` restricts a callback to one namespace (`"file"` for
+        files on disk; a resolve callback may return another one to make a virtual module that
+        only its own `on_load` can load). Results may carry `errors` and `warnings`
+        (`bundlewise.errors.Message`, with a `Location` for file:line:column); a callback that
+        raises fails the build with an error naming the plugin and the file, and the output
+        folder stays as it was. In watch mode a change to any `watch_files` entry rebuilds.
+        The types are in `bundlewise.esbuild.callbacks`; docs/plugins.md has examples."""
         return None
 
     def on_graph(self, graph: BuildGraph, *, build: Build) -> BuildGraph | None:

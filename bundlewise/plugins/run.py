@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.plugins.base import HOOKS, Build
 from bundlewise.plugins.load import LoadedPlugin, frame_in
+
+if TYPE_CHECKING:
+    from bundlewise.esbuild.callbacks import EsbuildPlugins
 
 T = TypeVar("T")
 
@@ -61,6 +64,25 @@ class PluginRunner:
                 check_returned(plugin, hook, returned)
                 value = returned
         return value
+
+    def setup_esbuild(self, esbuild: EsbuildPlugins, build: Build) -> None:
+        """Let every plugin with `on_esbuild_setup` register its `on_resolve` / `on_load`
+        callbacks, in plugin order (the first callback to return a result wins)."""
+        for plugin in self.plugins:
+            function = plugin.hooks.get("on_esbuild_setup")
+            if function is None:
+                continue
+            bound = replace(build, plugin=plugin.name)
+            kwargs = self._filter(plugin, "on_esbuild_setup", function)({"build": bound})
+            before = len(build.log.errors)
+            try:
+                function(esbuild.plugin(plugin.name, plugin.file), **kwargs)
+            except BundlewiseError:
+                raise
+            except Exception as exc:
+                raise plugin_failure(plugin, "on_esbuild_setup", exc) from exc
+            if len(build.log.errors) > before:
+                raise BuildError(build.log.errors[before:])
 
     def watch_event(self, paths: list[Path], config: Config) -> list[Path]:
         """For the watcher: the changed paths after every plugin's `on_watch_event` filter.
@@ -122,6 +144,7 @@ def _return_types() -> dict[str, type]:
     return {
         "on_config": Config,
         "on_esbuild_args": list,
+        "on_esbuild_setup": object,
         "on_graph": BuildGraph,
         "on_image": OptimizedImage,
         "on_html": str,

@@ -107,7 +107,22 @@ def _pages(stats: Mapping[str, Any], verdict: BudgetResult, w: int, paint: Paint
 def _totals(stats: Mapping[str, Any], w: int, paint: Paint) -> list[str]:
     all_ = stats["totals"]["all"]
     label = f"total ({all_['count']} file{'s' if all_['count'] != 1 else ''})"
-    return [paint(f"{label:<{w}}  {_sizes(all_['raw'], all_['gzip'], all_['brotli'])}", "head")]
+    lines = [paint(f"{label:<{w}}  {_sizes(all_['raw'], all_['gzip'], all_['brotli'])}", "head")]
+    note = images_note(stats.get("images"), "images: ")
+    return [*lines, note] if note else lines
+
+
+def images_note(images: Mapping[str, Any] | None, prefix: str) -> str:
+    """`images: 3 optimized, 1 kept as is (not smaller)`; empty when the build had none."""
+    counts = [(images or {}).get(key, 0) for key in ("optimized", "kept_source", "copied")]
+    if not any(counts):
+        return ""
+    parts = [f"{counts[0]} optimized"]
+    if counts[1]:
+        parts.append(f"{counts[1]} kept as is (not smaller)")
+    if counts[2]:
+        parts.append(f"{counts[2]} SVG copied")
+    return prefix + ", ".join(parts)
 
 
 def _changes(verdict: BudgetResult, w: int, paint: Paint) -> list[str]:

@@ -1,22 +1,27 @@
-"""`image-set("a.png" 1x, "a@2x.png" 2x)`: the strings are file references too.
+"""URLs esbuild leaves as written in CSS: `image-set()` strings and root-absolute URLs.
 
-CSS allows a bare string where `url()` would go inside `image-set()`, and browsers resolve it like
-a `url()`. esbuild leaves these strings as written, relative to the *source* stylesheet, so in the
-output they point nowhere. This step finds each such string in the CSS outputs, resolves it
-against the stylesheets the output was built from, emits the file as an asset (hashed, and
-optimized by the image step like every CSS image), and writes its URL in place. A string that
-names no file is a warning naming the source line, left as written.
+- CSS allows a bare string where `url()` would go inside `image-set()` (`image-set("a.png" 1x)`),
+  and browsers resolve it like a `url()`. esbuild leaves these strings as written, relative to
+  the *source* stylesheet, so in the output they point nowhere.
+- `url(/icon.png)` and `@import "/x.css"` are kept as written by esbuild (see `css_refs`).
+
+This step finds them in the CSS outputs. A file of `public/` keeps its path and gets `base`; a
+file of the app resolves against the stylesheets the output was built from, is emitted as an
+asset (hashed, and optimized by the image step like every CSS image), and its URL is written in
+place, with the source map shifted to match. An `image-set()` string that names no file is a
+warning naming the source line, left as written (a missing `url()` is warned about by `css_refs`).
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from bundlewise.css_urls import find_urls
+from bundlewise.css_urls import CssUrl, find_urls
 from bundlewise.errors import location_in
 from bundlewise.graph import Output
 from bundlewise.pages import public_file, split_url
@@ -35,14 +40,20 @@ def run(state: BuildState) -> None:
         if out.kind != "css":
             continue
         text = state.read(out.path).decode("utf-8", "surrogateescape")
-        strings = [u for u in find_urls(text) if u.in_string and _is_local(u.url)]
+        strings = [u for u in find_urls(text) if _left_as_written(u)]
+        strings += [
+            CssUrl(m["url"], m.start("url"), m.end("url"))
+            for m in _IMPORT.finditer(text)
+            if m["url"].startswith("/") and not m["url"].startswith("//")
+        ]
+        strings.sort(key=lambda u: u.start)
         if not strings:
             continue
         new_assets: list[str] = []
         shifts: list[tuple[int, int, int]] = []  # (line, column, length change), for the map
         original = text
         for u in reversed(strings):  # from the end, so earlier offsets stay valid
-            target = _target(state, out, u.url, emitted, outputs)
+            target = _target(state, out, u, emitted, outputs)
             if target is None:
                 continue
             new_assets.append(target[1])  # "" for a public file: still a change
@@ -62,16 +73,23 @@ def run(state: BuildState) -> None:
     state.graph = replace(state.graph, outputs=dict(sorted(outputs.items())))
 
 
-def _is_local(url: str) -> bool:
-    lowered = url.strip().lower()
-    return bool(lowered) and not lowered.startswith(("data:", "#", "http:", "https:", "//"))
+_IMPORT = re.compile(r"""@import\s*(["'])(?P<url>[^"']+)\1""", re.IGNORECASE)
+
+
+def _left_as_written(u: CssUrl) -> bool:
+    """An `image-set()` string naming a local file, or a root-absolute `url()`."""
+    lowered = u.url.strip().lower()
+    if not lowered or lowered.startswith(("data:", "#", "http:", "https:", "//")):
+        return False
+    return u.in_string or lowered.startswith("/")
 
 
 def _target(
-    state: BuildState, out: Output, url: str, emitted: dict[str, str], outputs: dict[str, Output]
+    state: BuildState, out: Output, u: CssUrl, emitted: dict[str, str], outputs: dict[str, Output]
 ) -> tuple[str, str] | None:
-    """(the URL to write, the asset output it names or "") for string `url` in CSS output `out`."""
+    """(the URL to write, the asset output it names or "") for `u` in CSS output `out`."""
     config = state.config
+    url = u.url
     here = posixpath.dirname(out.path)
     public = public_file(config, url)
     if public is not None:
@@ -79,7 +97,7 @@ def _target(
         if config.base in ("", "./"):
             return posixpath.relpath(quote(path), here or ".") + suffix, ""
         return config.base.rstrip("/") + "/" + quote(path) + suffix, ""
-    found = _source_file(state, out, url)
+    found = _source_file(state, out, u)
     if found is None:
         return None
     source, suffix = found
@@ -88,9 +106,10 @@ def _target(
     return posixpath.relpath(quote(asset), here or ".") + suffix, asset
 
 
-def _source_file(state: BuildState, out: Output, url: str) -> tuple[str, str] | None:
-    """The file `url` names, resolved in the first CSS input that writes it; warn if none."""
+def _source_file(state: BuildState, out: Output, u: CssUrl) -> tuple[str, str] | None:
+    """The file `u` names, resolved in the first CSS input that writes it; warn if none."""
     root = state.config.root
+    url = u.url
     path_part, suffix = split_url(url)
     decoded = unquote(path_part)
     first_place = None
@@ -99,7 +118,7 @@ def _source_file(state: BuildState, out: Output, url: str) -> tuple[str, str] | 
         if not source.lower().endswith(".css") or not file.is_file():
             continue
         css = file.read_text(encoding="utf-8", errors="replace")
-        hits = [u for u in find_urls(css) if u.in_string and u.url == url]
+        hits = [h for h in find_urls(css) if h.in_string == u.in_string and h.url == url]
         if not hits:
             continue
         first_place = first_place or location_in(source, css, hits[0].start)
@@ -107,6 +126,8 @@ def _source_file(state: BuildState, out: Output, url: str) -> tuple[str, str] | 
         target = Path(posixpath.normpath(base / decoded.lstrip("/")))
         if target.is_file() and target.is_relative_to(root):
             return target.relative_to(root).as_posix(), suffix
+    if not u.in_string:
+        return None  # a missing url(): `css_refs` warns about it at its line
     state.log.warning(
         f'image-set() names "{url}", which resolves to no file: left as written',
         first_place,
