@@ -11,6 +11,7 @@ from bundlewise.plugins.base import Plugin
 
 def builtin_plugins() -> tuple[Plugin, ...]:
     """The built-in plugins, in the order their callbacks are tried."""
+    from bundlewise.builtins.inline_scripts import InlineScripts
     from bundlewise.builtins.query import QueryImports
 
-    return (QueryImports("query-imports"),)
+    return (QueryImports("query-imports"), InlineScripts("inline-scripts"))
