@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import brotli
 import pytest
@@ -145,3 +146,37 @@ def test_server_sends_precompressed_siblings_under_the_base(tmp_path: Path) -> N
         assert _get(server.origin + "/index.html")[0] == 404  # outside the base
         assert _get(server.origin + "/static/../secret.txt")[0] == 404
         assert _get(server.origin + "/static/%2e%2e/secret.txt")[0] == 404
+
+
+def test_trace_tasks_come_from_the_main_frames_renderer_main_thread() -> None:
+    from bundlewise.audit.trace import main_thread_tasks
+
+    events = [
+        {"name": "TracingStartedInBrowser", "ph": "I",
+         "args": {"data": {"frames": [{"processId": 7, "frame": "F"}]}}},
+        {"ph": "M", "name": "thread_name", "pid": 7, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"ph": "M", "name": "thread_name", "pid": 9, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 1_000_000, "dur": 80_000},
+        # nested under the first task (an older name for the same work): not counted again
+        {"name": "ThreadControllerImpl::RunTask", "pid": 7, "tid": 1, "ts": 1_010_000, "dur": 60_000},
+        {"name": "RunTask", "pid": 7, "tid": 2, "ts": 2_000_000, "dur": 90_000},  # other thread
+        {"name": "RunTask", "pid": 9, "tid": 1, "ts": 3_000_000, "dur": 90_000},  # other page
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 4_000_000, "dur": 10_000},
+    ]  # fmt: skip
+    assert main_thread_tasks(events) == [(1.0, 80.0), (4.0, 10.0)]
+
+
+def test_audit_without_a_build_says_to_build_first(tmp_path: Path, run_cli: Any) -> None:
+    done = run_cli("audit", tmp_path)
+    assert done.returncode == 2
+    assert "no build to audit" in done.stderr and "bundlewise build" in done.stderr
+    assert "audit failed with 1 error" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_timing_budget_is_a_config_error_before_any_browser(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    (tmp_path / "bundlewise.toml").write_text('[budget]\nlcp = "soon"\n')
+    done = run_cli("audit", tmp_path)
+    assert done.returncode == 2
+    assert "budget.lcp" in done.stderr and str(tmp_path / "bundlewise.toml") in done.stderr

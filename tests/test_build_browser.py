@@ -35,8 +35,14 @@ def test_lazy_route_brings_its_css(browser: Any, site: str) -> None:
     page, problems = open_page(browser, site + "/index.html")
     assert page.text_content("#greeting").startswith("Good ")
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Inter")
+    gallery_rules = (
+        "[...document.styleSheets].some(s => [...s.cssRules]"
+        ".some(r => (r.selectorText || '').startsWith('.gallery')))"
+    )
+    assert page.evaluate(gallery_rules) is False, "the lazy route's CSS is not loaded at start"
     page.click("#open-gallery")
     page.wait_for_selector("#status:has-text('Gallery loaded')")
+    assert page.evaluate(gallery_rules) is True
     display = page.evaluate("getComputedStyle(document.querySelector('#gallery')).display")
     assert display == "grid", "the lazy chunk's CSS applies"
     background = page.evaluate(

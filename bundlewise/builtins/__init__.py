@@ -13,5 +13,12 @@ def builtin_plugins() -> tuple[Plugin, ...]:
     """The built-in plugins, in the order their callbacks are tried."""
     from bundlewise.builtins.inline_scripts import InlineScripts
     from bundlewise.builtins.query import QueryImports
+    from bundlewise.builtins.sass import Sass
+    from bundlewise.builtins.tailwind import Tailwind
 
-    return (QueryImports("query-imports"), InlineScripts("inline-scripts"))
+    return (
+        QueryImports("query-imports"),
+        Sass("sass"),
+        Tailwind("tailwind"),
+        InlineScripts("inline-scripts"),
+    )
