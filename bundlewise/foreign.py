@@ -8,6 +8,7 @@ The marker file records the files the last build wrote; anything else in the fol
 - Other foreign files are carried over unchanged when the folder is ours (it has a marker with
   the list). A folder without a marker is refused unless `--empty-out-dir`, which empties it.
 - A foreign file at a path the build now writes fails the build, naming the file, before the swap.
+- A marker without the list (written by an older version) counts everything but `.git` as ours.
 
 They are carried at the swap, after every step, so the report, the stats, the manifest and the
 compression step never see them. Hard links make carrying a large `.git` cheap; the old output's

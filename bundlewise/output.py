@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, ConfigError, Location, Message
-from bundlewise.foreign import MARKER, carry_foreign, foreign_files, list_files, marker_text
+from bundlewise.foreign import GIT, MARKER, carry_foreign, foreign_files, list_files, marker_text
 from bundlewise.output_lock import OutputLock
 
 if TYPE_CHECKING:
@@ -67,8 +67,10 @@ def check_out_dir(config: Config, page_sources: list[str]) -> None:
 
 
 def _foreign(out: Path) -> bool:
-    """True when `out` exists, is not empty, and was not written by bundlewise."""
-    return out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file()
+    """True when `out` exists, holds more than a `.git` (always kept), and is not ours."""
+    if not out.is_dir() or (out / MARKER).is_file():
+        return False
+    return any(entry.name != GIT for entry in out.iterdir())
 
 
 def check_sources(config: Config, sources: Mapping[str, str]) -> None:

@@ -232,3 +232,17 @@ def test_cache_commands(
     cleared = run_cli("cache", "clear", app)
     assert cleared.returncode == 0 and "removed 1 entries" in cleared.stderr
     assert json.loads(run_cli("cache", "info", app, "--json").stdout)["entries"] == 0
+
+
+def test_get_many_asks_the_remote_for_a_batch_and_keeps_each_answer_with_its_key(
+    recorder: str, tmp_path: Path
+) -> None:
+    keys = [f"{i:064x}" for i in range(20)]
+    writer = Cache(tmp_path / "a", HttpStore(recorder, 2.0, {}), remote_url=recorder)
+    for key in keys[:15]:
+        writer.put("images", key, key.encode())
+    reader = Cache(tmp_path / "b", HttpStore(recorder, 2.0, {}), remote_url=recorder)
+    found = reader.get_many("images", keys)
+    assert found == {key: key.encode() if i < 15 else None for i, key in enumerate(keys)}
+    assert reader.counts()["images"] == {"local": 0, "remote": 15, "misses": 5}
+    reader.finish()

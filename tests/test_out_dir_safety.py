@@ -168,6 +168,20 @@ def test_h40_empty_out_dir_empties_a_foreign_folder_but_keeps_git(app: Path, run
     assert_whole(site)
 
 
+def test_h40_a_fresh_checkout_holding_only_git_is_built_into(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`git clone -b gh-pages … site` then build: nothing to empty, so no flag is needed."""
+    site = app.parent / "site"
+    site.mkdir()
+    if shutil.which("git") is None:
+        pytest.skip("git not installed (apt-get install git)")
+    _git(site, "init", "-q", "-b", "gh-pages")
+    git_before = state(site / ".git")
+    done = run_cli("build", app, "-o", site)
+    assert done.returncode == 0, done.stderr
+    assert state(site / ".git") == git_before
+    assert_whole(site)
+
+
 # --- Never a traceback -------------------------------------------------------------------------
 
 

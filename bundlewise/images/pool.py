@@ -41,9 +41,13 @@ def optimize_images(
     mode = "variants" if variants else "primary"
     results: dict[str, OptimizedImage] = {}
     todo: list[tuple[ImageJob, str]] = []
-    for job in jobs:
-        key = cache_key(_FORMAT_VERSION, versions, options.fingerprint(), mode, job.data)
-        cached = _from_cache(cache, key, job.rel)
+    keyed = [
+        (job, cache_key(_FORMAT_VERSION, versions, options.fingerprint(), mode, job.data))
+        for job in jobs
+    ]
+    found = cache.get_many(NAMESPACE, [key for _, key in keyed])
+    for job, key in keyed:
+        cached = _from_payload(found.get(key), job.rel)
         if cached is not None:
             results[job.rel] = cached
         else:
@@ -69,8 +73,7 @@ def _store(cache: Cache, key: str, image: OptimizedImage) -> OptimizedImage:
     return image
 
 
-def _from_cache(cache: Cache, key: str, rel: str) -> OptimizedImage | None:
-    payload = cache.get(NAMESPACE, key)
+def _from_payload(payload: bytes | None, rel: str) -> OptimizedImage | None:
     if payload is None:
         return None
     try:

@@ -9,6 +9,7 @@ the loop keeps waiting; an invalid config keeps the last good one until the file
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -187,11 +188,15 @@ class Watcher:
 
 def _digests(out_dir: Path) -> dict[str, str]:
     digests = {}
-    for path in out_dir.rglob("*"):
-        if path.is_file() and not path.name.endswith(".map"):
-            with path.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "blake2b").hexdigest()
-            digests[path.relative_to(out_dir).as_posix()] = digest
+    for folder, dirs, files in os.walk(out_dir):
+        # Not into a deploy repository kept in the output folder (`foreign`): never ours.
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in files:
+            path = Path(folder, name)
+            if not name.endswith(".map") and not path.is_symlink():
+                with path.open("rb") as handle:
+                    digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+                digests[path.relative_to(out_dir).as_posix()] = digest
     return digests
 
 
