@@ -48,6 +48,8 @@ class Console:
 
 # The console of the running command, so that errors raised out of it print the same way.
 _console: Console | None = None
+# What an error stopped, for its last line ("build failed with 1 error").
+_doing = "build"
 
 
 def use_color(flag: bool | None) -> bool:
@@ -370,11 +372,13 @@ def audit(console: Console, app: Path, config_path: Path | None, build_first: bo
     """
     from bundlewise.audit import command, report
 
+    global _doing
     config = _load_config(app, config_path, {})
     if build_first and not urls:
         from bundlewise.pipeline import build as run_build
 
         run_build(config)
+    _doing = "audit"
 
     def on_run(target: Any, index: int, metrics: Any) -> None:
         lcp = "–" if metrics.lcp is None else f"{metrics.lcp / 1000:.2f} s"
@@ -536,7 +540,7 @@ def _print_error(exc: BundlewiseError, console: Console) -> None:
     for message in exc.messages:
         console.message(message)
     errors = sum(1 for m in exc.messages if m.severity == "error")
-    click.echo(f"\nbuild failed with {errors} error{'s' if errors != 1 else ''}", err=True)
+    click.echo(f"\n{_doing} failed with {errors} error{'s' if errors != 1 else ''}", err=True)
 
 
 # --- watch and serve ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import brotli
 import pytest
@@ -145,3 +146,86 @@ def test_server_sends_precompressed_siblings_under_the_base(tmp_path: Path) -> N
         assert _get(server.origin + "/index.html")[0] == 404  # outside the base
         assert _get(server.origin + "/static/../secret.txt")[0] == 404
         assert _get(server.origin + "/static/%2e%2e/secret.txt")[0] == 404
+
+
+def test_trace_tasks_come_from_the_main_frames_renderer_main_thread() -> None:
+    from bundlewise.audit.trace import main_thread_tasks
+
+    events = [
+        {"name": "TracingStartedInBrowser", "ph": "I",
+         "args": {"data": {"frames": [{"processId": 7, "frame": "F"}]}}},
+        {"ph": "M", "name": "thread_name", "pid": 7, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"ph": "M", "name": "thread_name", "pid": 9, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 1_000_000, "dur": 80_000},
+        # nested under the first task (an older name for the same work): not counted again
+        {"name": "ThreadControllerImpl::RunTask", "pid": 7, "tid": 1, "ts": 1_010_000, "dur": 60_000},
+        {"name": "RunTask", "pid": 7, "tid": 2, "ts": 2_000_000, "dur": 90_000},  # other thread
+        {"name": "RunTask", "pid": 9, "tid": 1, "ts": 3_000_000, "dur": 90_000},  # other page
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 4_000_000, "dur": 10_000},
+    ]  # fmt: skip
+    assert main_thread_tasks(events) == [(1.0, 80.0), (4.0, 10.0)]
+
+
+def test_audit_without_a_build_says_to_build_first(tmp_path: Path, run_cli: Any) -> None:
+    done = run_cli("audit", tmp_path)
+    assert done.returncode == 2
+    assert "no build to audit" in done.stderr and "bundlewise build" in done.stderr
+    assert "audit failed with 1 error" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_timing_budget_is_a_config_error_before_any_browser(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    (tmp_path / "bundlewise.toml").write_text('[budget]\nlcp = "soon"\n')
+    done = run_cli("audit", tmp_path)
+    assert done.returncode == 2
+    assert "budget.lcp" in done.stderr and str(tmp_path / "bundlewise.toml") in done.stderr
+
+
+def _summary(lcp: float, errors: list[dict[str, str]]) -> dict[str, Any]:
+    row = {"page": "index.html", "metric": "lcp", "value": lcp, "limit": 2500.0,
+           "ok": lcp <= 2500}  # fmt: skip
+    metrics = {"fcp": 900.0, "lcp": lcp, "cls": 0.0, "tbt": 0.0, "tti": 900.0, "load": 1500.0}
+    page = {"page": "index.html", "metrics": metrics, "budget": [row], "errors": errors,
+            "requests": 3, "bytes": 1000, "shifts": [], "lcp_element": None,
+            "bytes_by_type": {}}  # fmt: skip
+    failed = [row] if not row["ok"] else []
+    broken = ["index.html"] if errors else []
+    return {"pages": [page], "budget": {"ok": not failed, "failed": failed},
+            "broken_pages": broken, "ok": not failed and not broken,
+            "profile": {"description": "mobile"}, "runs": 1}  # fmt: skip
+
+
+def test_exit_codes_annotations_and_step_summary(tmp_path: Path) -> None:
+    from bundlewise.audit.report import exit_code, github_output, render_markdown
+
+    slow = _summary(3100.0, [])
+    assert exit_code(slow) == 3 and exit_code(slow, fail_on_budget=False) == 0
+    broken = _summary(1000.0, [{"kind": "page error", "text": "Error: boom"}])
+    assert exit_code(broken) == 1
+    assert exit_code(_summary(1000.0, [])) == 0
+    summary_file = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary_file)}
+    lines = github_output(slow, env)
+    assert lines == [
+        "::error title=bundlewise audit::index.html: LCP 3.10 s exceeds the budget of 2.50 s"
+    ]
+    assert summary_file.read_text() == render_markdown(slow) + "\n"
+    assert "| index.html | 900 ms | 3.10 s ❌ |" in render_markdown(slow)
+    assert github_output(slow, {}) == []
+
+
+def test_f31_markup_in_page_names_and_errors_is_text_in_the_html_report() -> None:
+    from helpers import tags_of
+
+    from bundlewise.audit.html import render_html
+
+    evil = "<img src=x onerror=alert(1)>"
+    summary = _summary(1000.0, [{"kind": "page error", "text": evil}])
+    page = summary["pages"][0]
+    page.update(page=f"{evil}.html", url="http://127.0.0.1/", viewport=[412, 823],
+                runs=[page["metrics"]], waterfall=[], frames=[])  # fmt: skip
+    summary.update(version="0", runs=1)
+    html = render_html(summary)
+    assert not [attrs for tag, attrs in tags_of(html) if tag == "img" and "onerror" in attrs]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -106,8 +106,23 @@ def test_fallbacks_leave_font_face_rules_and_unrelated_lists_alone() -> None:
     assert add_fallbacks(css, "x.css", lambda p: None) == css  # font not in the build
 
 
+def _arial_compatible_font() -> bool:
+    """Is a font the fallback face can draw with installed (Arial, Liberation Sans, Arimo)?"""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return False
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return any(name in families for name in ("Arial", "Liberation Sans", "Arimo"))
+
+
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not _arial_compatible_font(),
+    reason="needs an Arial-compatible system font (apt-get install fonts-liberation)",
+)
 def test_chromium_fetches_avif_and_the_font_swap_does_not_shift(
     make_project: Callable[..., Path], run_cli: Callable[..., Any]
 ) -> None:

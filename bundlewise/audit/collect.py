@@ -5,7 +5,8 @@ of network and CPU (`profiles`), the browser's cache disabled, and three recorde
 
 - the in-page observer (`observer.js`): LCP, layout shifts with their nodes, long tasks, FCP;
 - the DevTools network domain: every request with its type, timing, bytes and outcome;
-- the DevTools screencast: frames of the viewport as it paints, for the filmstrip.
+- the DevTools screencast: frames of the viewport as it paints, for the filmstrip;
+- a DevTools trace of the main thread's tasks (`trace`), for TBT and TTI as Lighthouse counts.
 
 The run ends like Lighthouse's: after the load event, once the network has been idle and no long
 task has run for a second (with a ceiling, so a page that never settles still ends).
@@ -20,6 +21,7 @@ from importlib.resources import files
 from typing import Any
 
 from bundlewise.audit.profiles import Profile
+from bundlewise.audit.trace import Trace
 
 QUIET_MS = 1000
 """Network idle and no long task for this long after the load event ends a run."""
@@ -77,6 +79,8 @@ class RawRun:
     page_errors: list[str] = field(default_factory=list)
     viewport: tuple[int, int] = (0, 0)
     ended: float = 0.0
+    tasks: list[dict[str, float]] | None = None
+    """Top-level main-thread tasks from the trace (None when no trace was taken)."""
 
 
 class _Recorder:
@@ -154,8 +158,14 @@ class _Recorder:
         self.time_origin = time_origin
 
 
-async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool = True) -> RawRun:
-    """Load `url` once under `profile` in a fresh context of `browser`; return what it recorded."""
+async def measure(
+    browser: Any, url: str, profile: Profile, *, filmstrip: bool = True, tracing: bool = True
+) -> RawRun:
+    """Load `url` once under `profile` in a fresh context of `browser`; return what it recorded.
+
+    `tracing` records the main thread's tasks; a trace is browser-wide, so only one load at a
+    time may take one (without it, long tasks come from the Long Tasks API).
+    """
     run = RawRun(url, viewport=(profile.width, profile.height))
     context = await browser.new_context(
         viewport={"width": profile.width, "height": profile.height},
@@ -179,12 +189,22 @@ async def measure(browser: Any, url: str, profile: Profile, *, filmstrip: bool =
         cdp.on("Network.loadingFailed", recorder.on_failed)
         if filmstrip:
             await _start_screencast(cdp, profile, recorder)
-        await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        trace = Trace(cdp) if tracing else None
+        if trace is not None:
+            await trace.start()
+        try:
+            await page.goto(url, wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+        except Exception as exc:  # Playwright's Error: refused, DNS, timeout, ...
+            run.page_errors.append("navigation failed: " + _first_line(exc))
+            return run
         await _settle(page, recorder)
         if filmstrip:
             await cdp.send("Page.stopScreencast")
         state = await page.evaluate(_READ_STATE)
+        tasks = await trace.stop() if trace is not None else []
         recorder.rebase(state["timeOrigin"])
+        if tasks and recorder.wall_offset is not None:
+            run.tasks = [{"start": recorder.page_ms(t), "duration": d} for t, d in tasks]
         run.observed = state["observed"] or {}
         run.load = state["load"]
         run.dom_content_loaded = state["domContentLoaded"]
@@ -254,6 +274,11 @@ async def _settle(page: Any, recorder: _Recorder) -> None:
         quiet_since = max(quiet_since, recorder.last_activity)
         if now - quiet_since >= QUIET_MS / 1000:
             return
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _on_console(run: RawRun, message: Any) -> None:

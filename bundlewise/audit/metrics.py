@@ -57,9 +57,9 @@ def cls_windows(shifts: Sequence[dict[str, Any]]) -> tuple[float, list[int]]:
     return best, best_members
 
 
-def long_tasks(observed: dict[str, Any]) -> list[Interval]:
+def long_tasks(tasks: Sequence[dict[str, Any]]) -> list[Interval]:
     return sorted(
-        (Interval(t["start"], t["start"] + t["duration"]) for t in observed.get("longTasks", [])
+        (Interval(t["start"], t["start"] + t["duration"]) for t in tasks
          if t["duration"] >= LONG_TASK_MS),
         key=lambda i: i.start,
     )  # fmt: skip
@@ -154,7 +154,8 @@ def compute(run: RawRun) -> RunMetrics:
     observed = run.observed
     fcp = observed.get("fcp")
     lcp_entries = observed.get("lcp", [])
-    tasks = long_tasks(observed)
+    # The trace's tasks when there is one (what Lighthouse counts), else the Long Tasks API's.
+    tasks = long_tasks(run.tasks if run.tasks is not None else observed.get("longTasks", []))
     cls, members = cls_windows(observed.get("shifts", []))
     tti = time_to_interactive(fcp, tasks, run.requests) if fcp is not None else None
     tbt = total_blocking_time(tasks, fcp, tti) if fcp is not None and tti is not None else 0.0

@@ -4,7 +4,8 @@ Concurrency: one browser for everything, a fresh context per load. Loads run one
 default: the mobile profile slows the CPU 4× by pausing the page's renderer, and two renderers
 sharing a small machine's cores (with the browser process and the server) would each be slowed
 further, inflating TBT and TTI. `jobs` raises it where cores are plenty (each load wants about
-two: its renderer and the browser's own work); the default is one load per 4 cores.
+two: its renderer and the browser's own work); the default is one load per 4 cores. A DevTools
+trace is browser-wide, so with more than one job long tasks come from the Long Tasks API instead.
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ async def _audit_all(
             async def one_page(audit: PageAudit) -> None:
                 for i in range(runs):
                     async with limit:
-                        raw = await measure(browser, audit.target.url, profile, filmstrip=filmstrip)
+                        raw = await measure(browser, audit.target.url, profile,
+                                            filmstrip=filmstrip, tracing=jobs == 1)  # fmt: skip
                     audit.runs.append(raw)
                     audit.metrics.append(compute(raw))
                     on_run(audit.target, i, audit.metrics[-1])
