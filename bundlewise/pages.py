@@ -158,7 +158,20 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
             ref = _resolve(config, path, found, log)
             if ref is not None:
                 refs.append(ref)
+    refs.extend(_inline_scripts(source, tags, text))
     return Page(source, text, tags, tuple(refs))
+
+
+def _inline_scripts(source: str, tags: tuple[Tag, ...], text: str) -> list[Reference]:
+    """Inline module scripts that import modules: virtual script entries (`bundlewise.js.inline`)."""
+    if "<script" not in text.lower():
+        return []
+    from bundlewise.js.inline import inline_id, to_bundle
+
+    return [
+        Reference(module.tag, "src", "", "script", inline_id(source, i))
+        for i, module in enumerate(to_bundle(tags, text))
+    ]
 
 
 _STYLE_END = re.compile(r"</style", re.IGNORECASE)

@@ -133,7 +133,6 @@ def run_steps(
     log.raise_if_errors()
     check_out_dir(config, [p.source for p in pages])
     entries = collect_entries(config, pages, log)
-    log.extend(inline_script_warnings(pages))
     check_build_sources(config, pages, entries)
     log.extend(page_source_collisions(pages, entries))
     log.raise_if_errors()
@@ -259,13 +258,6 @@ def check_scripts(state: BuildState) -> None:
 
     assert state.graph is not None
     state.log.extend(find_problems(state.config, state.graph, state.read))
-
-
-def inline_script_warnings(pages: list[Page]) -> list[Message]:
-    """Inline module scripts that import modules are not bundled: each is a warning."""
-    from bundlewise.js.inline import unbundled_warnings
-
-    return unbundled_warnings(pages)
 
 
 def copy_public(state: BuildState) -> None:

@@ -18,6 +18,7 @@ from bundlewise.html import PageEditor
 from bundlewise.html.edit import escape_attr, split_srcset
 from bundlewise.html.head_end import insert_stylesheets
 from bundlewise.html.inline_css import rewrite_inline_css
+from bundlewise.js.inline import INLINE_PREFIX
 from bundlewise.pages import Page, Reference
 from bundlewise.result import PageResult
 
@@ -74,6 +75,8 @@ def rewrite_page(
             out = graph.entries[ref.source]
             scripts.append(out)
             editor.set_attr(ref.tag, ref.attr, url(out) + ref.suffix)
+            if ref.source.startswith(INLINE_PREFIX):
+                _empty_inline_script(editor, page, ref)
             inject = []
             links = []
             for css in graph.css_for([out]):
@@ -110,6 +113,15 @@ def rewrite_page(
         lazy=tuple(lazy),
     )
     return PageRewrite(page, editor, result, images)
+
+
+def _empty_inline_script(editor: PageEditor, page: Page, ref: Reference) -> None:
+    """The bundled inline script's code leaves the page: the tag now loads it by `src`."""
+    from bundlewise.js.inline import to_bundle
+
+    for module in to_bundle(page.tags, page.text):
+        if module.tag.index == ref.tag.index:
+            editor.replace(module.start, module.end, "")
 
 
 def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:

@@ -7,6 +7,7 @@ a page in a subfolder (where a URL relative to the page would miss).
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 from PIL import Image
 from test_build_browser import open_page
+
+from bundlewise.sourcemap import decode_vlq
 
 
 def png(color: tuple[int, int, int], size: int = 64) -> bytes:
@@ -161,4 +164,63 @@ def test_missing_new_url_target_is_a_warning_naming_the_line(
     done = run_cli("build", app)
     assert done.returncode == 0, done.stderr
     assert "main.js:3" in done.stderr and "'./gone.png'" in done.stderr
+    assert run_cli("build", app, "--strict").returncode == 1
+
+
+def test_cdn_base_and_source_map_stay_right(
+    run_cli: Any, make_project: Any, tmp_path: Path
+) -> None:
+    """The rewritten URL has a different length: the map still points each token at its source."""
+    app = make_project(
+        {
+            "index.html": '<script type="module" src="./main.js"></script>',
+            "main.js": "import logo from './logo.png'\n"
+            "document.title = logo\n"
+            "console.log('after-the-url')\n",
+            "logo.png": png((10, 200, 10)),
+        }
+    )
+    dist = tmp_path / "dist"
+    build(run_cli, app, dist, "https://cdn.example/app/")
+    (script,) = dist.glob("assets/main-*.js")
+    code = script.read_text()
+    assert re.search(r'"https://cdn\.example/app/assets/logo-[A-Z2-7]{8}\.png"', code)
+    source_map = json.loads(Path(f"{script}.map").read_text())
+    column = code.index("console.log")
+    assert original_position(source_map["mappings"], 0, column) == (2, 0)
+
+
+def original_position(mappings: str, line: int, column: int) -> tuple[int, int]:
+    """(source line, source column) of the segment at generated `line`:`column` (0-based)."""
+    src_line = src_col = 0
+    for index, text in enumerate(mappings.split(";")):
+        generated = 0
+        for segment in filter(None, text.split(",")):
+            fields = decode_vlq(segment)
+            generated += fields[0]
+            if len(fields) >= 4:
+                src_line += fields[2]
+                src_col += fields[3]
+            if index == line and generated == column:
+                return src_line, src_col
+    raise AssertionError(f"no mapping at {line}:{column}")
+
+
+def test_classic_worker_is_a_warning_naming_the_line(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": '<script type="module" src="./main.js"></script>',
+            "main.js": "const ok = new Worker(new URL('./w.js', import.meta.url), { type: 'module' })\n"
+            "const classic = new Worker(new URL('./w.js', import.meta.url))\n",
+            "w.js": "import { x } from './x.js'\npostMessage(x)\n",
+            "x.js": "export const x = 1\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "main.js:2:27: warning: new Worker(new URL('./w.js', import.meta.url)) without"
+        in done.stderr
+    )
+    assert "main.js:1:" not in done.stderr
     assert run_cli("build", app, "--strict").returncode == 1

@@ -11,8 +11,14 @@ from bundlewise.plugins.base import Plugin
 
 def builtin_plugins() -> tuple[Plugin, ...]:
     """The built-in plugins, in the order their callbacks are tried."""
+    from bundlewise.builtins.inline_scripts import InlineScripts
     from bundlewise.builtins.query import QueryImports
     from bundlewise.builtins.sass import Sass
     from bundlewise.builtins.tailwind import Tailwind
 
-    return (QueryImports("query-imports"), Sass("sass"), Tailwind("tailwind"))
+    return (
+        QueryImports("query-imports"),
+        Sass("sass"),
+        Tailwind("tailwind"),
+        InlineScripts("inline-scripts"),
+    )

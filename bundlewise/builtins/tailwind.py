@@ -1,7 +1,7 @@
 """Tailwind CSS v4, built in: a stylesheet that imports `tailwindcss` is compiled by its CLI.
 
 A `.css` file esbuild loads is read here; one that imports Tailwind (`@import "tailwindcss"`, a
-`@reference` to it, or v3's `@tailwind` directives) goes through the Tailwind standalone CLI, which
+or a `@reference` to it) goes through the Tailwind standalone CLI, which
 expands the import, `@theme`, `@apply` and the utilities its automatic source detection finds in
 the app's files. esbuild then bundles and minifies the result with the rest. Any other CSS file is
 left to esbuild (the callback returns None).
@@ -28,9 +28,9 @@ from bundlewise.esbuild.callbacks import LoadArgs, LoadResult, PluginSetup
 from bundlewise.plugins.base import Build, Plugin
 
 ENV_BINARY = "BUNDLEWISE_TAILWIND"
-USES_TAILWIND = re.compile(
-    rb"@(?:import|reference)\s+(?:url\(\s*)?[\"']tailwindcss[\"'/]|@tailwind\s+(?:base|components|utilities)"
-)
+# v4's entry points. v3's `@tailwind base;` directives need v3's config and PostCSS: such a file is
+# left alone, and the check for preprocessor syntax in shipped CSS (`css_check.py`) says so.
+USES_TAILWIND = re.compile(rb"@(?:import|reference)\s+(?:url\(\s*)?[\"']tailwindcss[\"'/]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -1,9 +1,13 @@
 """Inline `<script type="module">` elements (no `src`) of a page.
 
-Such a script that imports something (`import { x } from './lib.js'`, a bare package name) or reads
-`import.meta.env` does not work once the page is moved into the output folder: the files it names
-are not there, and a browser cannot resolve a bare name. Until it is bundled, each one is a
-warning naming the page and line, so that a broken page is never silent.
+One that imports something (`import { x } from './lib.js'`, a bare package name) or reads
+`import.meta.env` cannot run as written once the page is in the output folder: the files it names
+are not there, and a browser cannot resolve a bare name. Each such script is bundled as an entry of
+its own (see `bundlewise.builtins.inline_scripts`), and the page gets
+`<script type="module" src="/assets/index.html-inline-0-HASH.js">` in its place: an external,
+content-hashed file, which shares chunks with the page's other scripts, is cached like them, and
+needs no `unsafe-inline` in a Content Security Policy. An inline script that imports nothing is
+left as written (bundling would only add a request).
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bundlewise.errors import Location, Message
-
 if TYPE_CHECKING:
+    from bundlewise.html import Tag
     from bundlewise.pages import Page
+
+INLINE_PREFIX = "bundlewise-inline-script:"
 
 _END = re.compile(r"</script", re.IGNORECASE)
 _NEEDS_BUILD = re.compile(
@@ -25,8 +30,7 @@ _NEEDS_BUILD = re.compile(
 
 @dataclass(frozen=True)
 class InlineModule:
-    page: str
-    line: int
+    tag: Tag
     start: int
     """Offset of the code in the page (just past the `<script ...>` start tag)."""
     end: int
@@ -34,17 +38,17 @@ class InlineModule:
     code: str
 
 
-def inline_modules(page: Page) -> list[InlineModule]:
-    """Every inline module script of `page` that is rendered (not inside `<template>`)."""
+def inline_modules(tags: tuple[Tag, ...], text: str) -> list[InlineModule]:
+    """Every rendered inline module script (not inside `<template>`) of a page."""
     found = []
-    for tag in page.tags:
+    for tag in tags:
         if tag.name != "script" or tag.has("src") or tag.inert == "template":
             continue
         if (tag.get("type") or "").strip().lower() != "module":
             continue
-        end = _END.search(page.text, tag.end)
-        stop = end.start() if end else len(page.text)
-        found.append(InlineModule(page.source, tag.line, tag.end, stop, page.text[tag.end : stop]))
+        end = _END.search(text, tag.end)
+        stop = end.start() if end else len(text)
+        found.append(InlineModule(tag, tag.end, stop, text[tag.end : stop]))
     return found
 
 
@@ -53,16 +57,19 @@ def needs_build(code: str) -> bool:
     return bool(_NEEDS_BUILD.search(code))
 
 
-def unbundled_warnings(pages: list[Page]) -> list[Message]:
-    return [
-        Message(
-            'inline <script type="module"> imports modules or reads import.meta.env; it is '
-            "copied as written and will fail in the built page",
-            Location(module.page, module.line),
-            "warning",
-            notes=('move the code into a file and load it with <script type="module" src=...>',),
-        )
-        for page in pages
-        for module in inline_modules(page)
-        if needs_build(module.code)
-    ]
+def to_bundle(tags: tuple[Tag, ...], text: str) -> list[InlineModule]:
+    return [m for m in inline_modules(tags, text) if needs_build(m.code)]
+
+
+def modules_to_bundle(page: Page) -> list[InlineModule]:
+    return to_bundle(page.tags, page.text)
+
+
+def inline_id(page: str, index: int) -> str:
+    """The entry name of the `index`-th bundled inline script of `page`."""
+    return f"{INLINE_PREFIX}{page}-inline-{index}.js"
+
+
+def parse_inline_id(entry: str) -> tuple[str, int]:
+    page, _, rest = entry[len(INLINE_PREFIX) :].rpartition("-inline-")
+    return page, int(rest.removesuffix(".js"))
