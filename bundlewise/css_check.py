@@ -3,7 +3,7 @@
 esbuild passes unknown at-rules through as they are, so a stylesheet written for Tailwind
 (`@tailwind`, `@apply`, `@theme`) or Sass (`@use`, `@include`, `@mixin`, `$variables`) "builds" and
 ships rules that no browser applies: the page is unstyled and the build exits 0. We scan what is
-shipped (the CSS outputs, after every step that could have compiled them) and, for each leftover,
+shipped (the CSS outputs, after the built-in Sass and Tailwind steps compiled what they claim) and, for each leftover,
 name the source file and line it came from (found by looking for the same text in the output's
 CSS inputs), with what to do. `--strict` makes each warning an error.
 """
@@ -35,10 +35,10 @@ PREPROCESSOR_AT_RULES = {
 }
 
 _ADVICE = {
-    "Tailwind CSS": "compile it with Tailwind CSS first (its CLI writes plain CSS), "
-    "and import the result",
-    "Sass": "write it as .scss and compile it with Sass first, or use plain CSS "
-    "(custom properties instead of $variables)",
+    "Tailwind CSS": 'add @import "tailwindcss" to the stylesheet (or @reference "tailwindcss" '
+    "in one that only uses @apply), so that the build compiles it with Tailwind CSS",
+    "Sass": "rename the stylesheet to .scss so that the build compiles it with Sass, or use "
+    "plain CSS (custom properties instead of $variables)",
 }
 
 # Comments and strings are skipped; braces give the nesting depth.

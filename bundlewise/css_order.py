@@ -17,7 +17,7 @@ should hold instead:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bundlewise.graph import BuildGraph, Output, SourceImport
@@ -47,8 +47,14 @@ def is_css(path: str) -> bool:
     return path.lower().endswith(".css")
 
 
-def static_stylesheets(sources: Mapping[str, tuple[SourceImport, ...]], entry: str) -> list[str]:
-    """Stylesheets reached from `entry` through static imports, in esbuild's JS order."""
+def static_stylesheets(
+    sources: Mapping[str, tuple[SourceImport, ...]],
+    entry: str,
+    stylesheet: Callable[[str], bool] = is_css,
+) -> list[str]:
+    """Stylesheets reached from `entry` through static imports, in esbuild's JS order.
+
+    `stylesheet` tells a stylesheet (`.css`, or `.scss` that a plugin compiles) from a script."""
     seen: set[str] = set()
     order: list[str] = []
     stack: list[tuple[str, int]] = [(entry, 0)]
@@ -63,7 +69,7 @@ def static_stylesheets(sources: Mapping[str, tuple[SourceImport, ...]], entry: s
             if imp.external or imp.kind not in STATIC_JS_IMPORTS or imp.path in seen:
                 continue
             seen.add(imp.path)
-            if is_css(imp.path):
+            if stylesheet(imp.path):
                 order.append(imp.path)
             elif imp.path in sources:
                 stack.append((path, index))
@@ -93,13 +99,22 @@ def plan_css(graph: BuildGraph) -> list[CssPlan]:
         for out in graph
         if out.is_js and out.kind in ("entry", "dynamic") and out.entry_point
     }
-    static = {p: static_stylesheets(graph.sources, o.entry_point or "") for p, o in scripts.items()}
+    # Whatever went into a CSS output is a stylesheet, whatever its name (Sass, plugins).
+    css_inputs = {s for out in graph if out.kind == "css" for s in out.inputs}
+
+    def stylesheet(path: str) -> bool:
+        return path in css_inputs or is_css(path)
+
+    static = {
+        p: static_stylesheets(graph.sources, o.entry_point or "", stylesheet)
+        for p, o in scripts.items()
+    }
     applied = _applied_before(graph, scripts, static)
     plans = []
     for path, out in sorted(scripts.items()):
         if out.css_bundle is None:
             continue
-        bundled = {s for s in graph.outputs[out.css_bundle].inputs if is_css(s)}
+        bundled = set(graph.outputs[out.css_bundle].inputs)
         # Only what esbuild itself bundled: a file it dropped (tree-shaken) stays dropped.
         wanted = [s for s in static[path] if s in bundled and s not in applied.get(path, set())]
         lazy = bundled - with_css_imports(graph.sources, wanted)

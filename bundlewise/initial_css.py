@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundlewise.css_order import LOCAL_CSS_SUFFIX, CssPlan, plan_css, with_css_imports
-from bundlewise.errors import BuildError, Location
+from bundlewise.errors import Location
 from bundlewise.graph import BuildGraph
 from bundlewise.rehash import HASHED_NAME
 
@@ -59,14 +59,16 @@ def _can_rebuild(state: BuildState, plan: CssPlan) -> bool:
     assert state.graph is not None
     sheets = with_css_imports(state.graph.sources, list(plan.stylesheets))
     modules = sorted(s for s in sheets if s.endswith(LOCAL_CSS_SUFFIX))
+    virtual = sorted(s for s in plan.stylesheets if not (state.config.root / s).is_file())
     name = _out_name(state, plan.bundle)
-    if not modules and "=" not in name:
+    if not modules and not virtual and "=" not in name:
         return True
-    why = (
-        f"it also holds CSS modules ({modules[0]}), whose class names a second pass would change"
-        if modules
-        else f"its output name {name!r} holds '=', which esbuild reads as an output name"
-    )
+    if modules:
+        why = f"it also holds CSS modules ({modules[0]}), whose class names a second pass would change"
+    elif virtual:
+        why = f"{virtual[0]} is not a file a stylesheet can import"
+    else:
+        why = f"its output name {name!r} holds '=', which esbuild reads as an output name"
     entry = state.graph.outputs[plan.script].entry_point or plan.script
     state.log.warning(
         f"{plan.lazy[0]} is imported lazily but its rules apply at page load: "
@@ -99,44 +101,42 @@ def _out_name(state: BuildState, bundle: str) -> str:
 
 
 def _rebuild(state: BuildState, graph: BuildGraph, plans: list[CssPlan]) -> BuildGraph:
-    from bundlewise.bundle import METAFILE, esbuild_args
-    from bundlewise.esbuild import find_esbuild, run_esbuild
+    from bundlewise.esbuild.bundler import ServiceBundler
+    from bundlewise.plugins import Build
+    from bundlewise.plugins.esbuild_setup import esbuild_plugins
 
     config = state.config
     work = state.staging / WORK_DIR
     # Same layout below the output root as the real build, so relative url()s come out the same.
-    outdir = work / "out" / config.assets_dir
+    out_root = work / "out"
+    bundler = ServiceBundler()
     try:
         generated = _write_entries(state, work / "entries", plans)
-        args = esbuild_args(config, [], outdir)
-        args += [f"{_out_name(state, plan.bundle)}={gen}" for plan, gen in generated]
-        binary = find_esbuild(config.root, config.esbuild)
-        result = run_esbuild(binary, args, cwd=config.root, timeout=config.esbuild_timeout)
-        if result.errors:  # the first run read the same files without error: report as is
-            raise BuildError(list(result.errors))
-        meta = json.loads((outdir / METAFILE).read_bytes())
+        pairs = [f"{_out_name(state, plan.bundle)}={gen}" for plan, gen in generated]
+        # The same callbacks as the first run: Sass, Tailwind and plugins load these files too.
+        # Its warnings repeat the first run's (same files) and are dropped.
+        built, _ = bundler(
+            config,
+            [],
+            out_root / config.assets_dir,
+            out_root,
+            edit_args=lambda args: [*args, *pairs],
+            plugins=esbuild_plugins(state.plugins, Build(config, state.staging, state.log)),
+        )
+        by_entry = {o.entry_point: o for o in built if o.kind == "css" and o.entry_point}
         outputs = dict(graph.outputs)
-        prefix = os.path.relpath(outdir, config.root).replace(os.sep, "/") + "/"
-        by_entry = {o.get("entryPoint"): (k, o) for k, o in meta["outputs"].items()}
         for plan, gen in generated:
-            key, raw = by_entry[gen]
-            new_out = _install(state, outdir, key[len(prefix) :], plan.bundle)
+            rebuilt = by_entry[gen]
+            css = _install(state, out_root, rebuilt.path, plan.bundle)
             outputs[plan.bundle] = replace(
                 outputs[plan.bundle],
-                bytes=len(new_out),
-                inputs={
-                    k: int(v.get("bytesInOutput", 0))
-                    for k, v in raw.get("inputs", {}).items()
-                    if k != gen
-                },
-                assets=tuple(
-                    a
-                    for i in raw.get("imports", [])
-                    if (a := _asset_path(state, prefix, i["path"])) in outputs
-                ),
+                bytes=len(css),
+                inputs={k: v for k, v in rebuilt.inputs.items() if k != gen},
+                assets=tuple(a for a in rebuilt.assets if a in outputs),
             )
         return replace(graph, outputs=outputs)
     finally:
+        bundler.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -162,19 +162,18 @@ def _css_string(path: str) -> str:
     return '"' + escaped.replace("\n", "\\a ") + '"'
 
 
-def _install(state: BuildState, outdir: Path, rel: str, bundle: str) -> bytes:
-    """Put the rebuilt CSS (and its map) where esbuild's first bundle was; return the CSS."""
-    css = (outdir / rel).read_bytes()
-    built_map = posixpath.basename(rel) + ".map"
-    final_map = posixpath.basename(bundle) + ".map"
-    if (outdir / (rel + ".map")).is_file():
+def _install(state: BuildState, out_root: Path, built: str, bundle: str) -> bytes:
+    """Put the rebuilt CSS `built` (and its map) where esbuild's first bundle was; return it."""
+    path = out_root / built
+    css = path.read_bytes()
+    map_path = path.with_name(path.name + ".map")
+    if map_path.is_file():
+        final_map = posixpath.basename(bundle) + ".map"
         css = css.replace(
-            f"sourceMappingURL={built_map}".encode(), f"sourceMappingURL={final_map}".encode()
+            f"sourceMappingURL={map_path.name}".encode(), f"sourceMappingURL={final_map}".encode()
         )
         state.changed[bundle + ".map"] = _moved_map(
-            (outdir / (rel + ".map")).read_bytes(),
-            (outdir / rel).parent,
-            (state.staging / bundle).parent,
+            map_path.read_bytes(), path.parent, (state.staging / bundle).parent
         )
     state.changed[bundle] = css
     return css
@@ -188,9 +187,3 @@ def _moved_map(data: bytes, built_in: Path, final_in: Path) -> bytes:
         for s in sourcemap.get("sources", [])
     ]
     return json.dumps(sourcemap, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
-
-def _asset_path(state: BuildState, prefix: str, path: str) -> str:
-    """An asset named by the second run, as the first run's output path."""
-    rel = path[len(prefix) :] if path.startswith(prefix) else path
-    return f"{state.config.assets_dir}/{rel}" if state.config.assets_dir else rel

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from helpers import snapshot
 
-TAILWIND = "@tailwind base;\n.btn {\n  @apply font-bold;\n}\n@theme { --color-x: red; }\n"
+# Tailwind syntax in a stylesheet that does not import Tailwind: nothing compiles it.
+TAILWIND = '@config "./tw.js";\n.btn {\n  @apply font-bold;\n}\n@theme { --color-x: red; }\n'
 SASS = '@use "sass:math";\n$primary: #333;\n@mixin m { color: red; }\n.a { @include m; }\n'
 CLEAN = (
     '/* @tailwind base; $x: 1; */\n.a::after { content: "@apply not $x: 1"; }\n'
@@ -32,10 +33,10 @@ def test_tailwind_at_rules_are_warnings_at_their_source_line(make_project, run_c
     root = app(make_project, {"site.css": TAILWIND})
     done = run_cli("build", root, "--no-images", "--no-compress")
     assert done.returncode == 0, done.stderr
-    assert "site.css:1:0: warning: @tailwind is Tailwind CSS syntax" in done.stderr
+    assert "site.css:1:0: warning: @config is Tailwind CSS syntax" in done.stderr
     assert "site.css:3:2: warning: @apply is Tailwind CSS syntax" in done.stderr
     assert "site.css:5:0: warning: @theme is Tailwind CSS syntax" in done.stderr
-    assert "compile it with Tailwind CSS first" in done.stderr
+    assert 'add @import "tailwindcss" to the stylesheet' in done.stderr
 
 
 def test_sass_syntax_in_css_imported_from_js_is_named_at_its_source(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -204,3 +204,23 @@ def original_position(mappings: str, line: int, column: int) -> tuple[int, int]:
             if index == line and generated == column:
                 return src_line, src_col
     raise AssertionError(f"no mapping at {line}:{column}")
+
+
+def test_classic_worker_is_a_warning_naming_the_line(run_cli: Any, make_project: Any) -> None:
+    app = make_project(
+        {
+            "index.html": '<script type="module" src="./main.js"></script>',
+            "main.js": "const ok = new Worker(new URL('./w.js', import.meta.url), { type: 'module' })\n"
+            "const classic = new Worker(new URL('./w.js', import.meta.url))\n",
+            "w.js": "import { x } from './x.js'\npostMessage(x)\n",
+            "x.js": "export const x = 1\n",
+        }
+    )
+    done = run_cli("build", app)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "main.js:2:27: warning: new Worker(new URL('./w.js', import.meta.url)) without"
+        in done.stderr
+    )
+    assert "main.js:1:" not in done.stderr
+    assert run_cli("build", app, "--strict").returncode == 1

@@ -166,3 +166,20 @@ def test_a_module_that_defines_the_global_react_silences_the_warning(
     )
     done = run_cli("build", app, "--strict")
     assert done.returncode == 0, done.stderr
+
+
+def test_extends_may_name_a_package(make_project: Any) -> None:
+    app = make_project(
+        {
+            "tsconfig.json": '{"extends": "@acme/tsconfig/react.json"}',
+            "node_modules/@acme/tsconfig/react.json": '{"compilerOptions": {"jsx": "react-jsx", '
+            '"jsxImportSource": "preact"}}',
+        }
+    )
+    jsx, warnings = resolve_jsx(app, None)
+    assert jsx.esbuild_args() == ["--jsx=automatic", "--jsx-import-source=preact"]
+    assert warnings == []
+    (app / "tsconfig.json").write_text('{"extends": "@acme/missing"}')
+    jsx, warnings = resolve_jsx(app, None)
+    assert jsx.runtime is None
+    assert "cannot find '@acme/missing' named in 'extends'" in warnings[0].text

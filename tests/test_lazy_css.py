@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from helpers import tags_of
+from test_sass import sass_path  # noqa: F401  (fixture: the pinned Dart Sass)
 
 MAIN = """\
 import "./base.css";
@@ -178,3 +179,24 @@ def test_lazy_route_css_applies_after_the_click_and_not_before(
     assert color(".box") == "rgb(0, 128, 0)", "loading the route does not re-apply base.css"
     assert problems == []
     page.close()
+
+
+def test_rebuilt_css_goes_through_the_same_loaders_as_the_first_run(
+    make_project,
+    run_cli,
+    sass_path: Path,  # noqa: F811  (the fixture imported above)
+) -> None:  # type: ignore[no-untyped-def]
+    """The second pass compiles Sass like the first one (it runs the same built-in callbacks)."""
+    root = make_project(
+        {
+            "index.html": '<script type="module" src="./main.js"></script>\n',
+            "main.js": 'import "./theme.scss";\nimport("./route.js");\n',
+            "theme.scss": "$ink: rgb(1, 2, 3);\n.themed { color: $ink; }\n",
+            "route.js": 'import "./route.css";\nexport default 1;\n',
+            "route.css": ".route { color: blue; }\n",
+        }
+    )
+    done = run_cli("build", root, "--no-images", "--no-compress", BUNDLEWISE_SASS=str(sass_path))
+    assert done.returncode == 0, done.stderr
+    css = css_text(root / "dist", "main.js")
+    assert ".themed{color:#010203}" in css and "$ink" not in css and ".route" not in css

@@ -35,6 +35,8 @@ from bundlewise.rehash import hashed_name
 PATTERN = re.compile(
     r"new\s+URL\s*\(\s*(?P<q>[\"'`])(?P<spec>\.{1,2}/[^\"'`\\$\n]*)(?P=q)\s*,\s*import\.meta\.url\s*\)"
 )
+_WORKER_BEFORE = re.compile(r"new\s+(?:Shared)?Worker\s*\(\s*\Z")
+_MODULE_TYPE_AFTER = re.compile(r"\s*,\s*\{[^}]*\btype\s*:\s*[\"'`]module[\"'`]")
 SCRIPT_EXTENSIONS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 
 
@@ -46,6 +48,9 @@ class Reference:
     spec: str
     target: str | None
     """The referenced file relative to the root, or None when it does not exist."""
+    column: int = 0
+    classic_worker: bool = False
+    """`new Worker(new URL(...))` without `{type: 'module'}`: it cannot run our ES module output."""
 
 
 def references_in(config: Config, source: str, text: str) -> list[Reference]:
@@ -60,7 +65,13 @@ def references_in(config: Config, source: str, text: str) -> list[Reference]:
             if resolved.is_file() and resolved.is_relative_to(config.root)
             else None
         )
-        refs.append(Reference(source, text.count("\n", 0, m.start()) + 1, m.group("spec"), target))
+        before = text[max(0, m.start() - 40) : m.start()]
+        classic = bool(_WORKER_BEFORE.search(before)) and not _MODULE_TYPE_AFTER.match(
+            text, m.end()
+        )
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        refs.append(Reference(source, line, m.group("spec"), target, column, classic))
     return refs
 
 
@@ -133,6 +144,8 @@ def rewrite_meta_urls(
                 if ref is not None:
                     result.warnings.append(_missing(config, ref))
                 continue
+            if ref.classic_worker and ref.target.endswith(SCRIPT_EXTENSIONS):
+                result.warnings.append(_classic_worker(ref))
             target = _output_for(config, ref.target, graph, emitted, result, new_outputs)
             if target is None:
                 continue
@@ -202,10 +215,20 @@ def _with_assets(
     return replace(graph, outputs=dict(sorted(outputs.items())))
 
 
+def _classic_worker(ref: Reference) -> Message:
+    return Message(
+        f"new Worker(new URL({ref.spec!r}, import.meta.url)) without {{type: 'module'}}: the "
+        "worker is built as an ES module and will not start as a classic worker",
+        Location(ref.source, ref.line, ref.column),
+        "warning",
+        notes=("pass {type: 'module'} as the Worker's second argument",),
+    )
+
+
 def _missing(config: Config, ref: Reference) -> Message:
     return Message(
         f"new URL({ref.spec!r}, import.meta.url): file not found; the URL is left as written and "
         "will not load",
-        Location(ref.source, ref.line),
+        Location(ref.source, ref.line, ref.column),
         "warning",
     )
