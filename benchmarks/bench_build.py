@@ -19,6 +19,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import esbuild_binary, median_of, three_times_ten, timed
 
 from bundlewise.bundle import esbuild_args
-from bundlewise.config import load_config
+from bundlewise.config import Config, load_config
 
 
 def main() -> None:
@@ -70,9 +71,32 @@ def main() -> None:
           f"| {our_s / raw_s:.2f}× |")  # fmt: skip
     # CPU time (user + system, children) hardly depends on what else runs on the machine: the
     # figure to trust when the wall-clock runs above are spread wide.
+    service_s = median_of([service_step(config, raw_out) for _ in range(runs)])
+    print(f"| esbuild step alone: our args through the service, built-in callbacks on "
+          f"(in-process) | {plain_s:.2f} s | {raw_s:.2f} s | {service_s:.2f} s "
+          f"| {service_s / plain_s:.2f}× | {service_s / raw_s:.2f}× |")  # fmt: skip
     plain_c, raw_c, our_c = median_of(plain_cpu), median_of(raw_cpu), median_of(our_cpu)
     print(f"| same, CPU time (user + sys) | {plain_c:.2f} s | {raw_c:.2f} s | {our_c:.2f} s "
           f"| {our_c / plain_c:.2f}× | {our_c / raw_c:.2f}× |")  # fmt: skip
+
+
+def service_step(config: Config, out: Path) -> float:
+    """Wall time of the esbuild step as a build runs it: a fresh service child, bundlewise's
+    arguments, the built-in plugin callbacks registered, the metafile read into the graph."""
+    from bundlewise.esbuild.bundler import ServiceBundler
+    from bundlewise.plugins import Build, PluginRunner
+    from bundlewise.plugins.esbuild_setup import esbuild_plugins
+
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    bundler = ServiceBundler()
+    try:
+        bundler.start(config)
+        plugins = esbuild_plugins(PluginRunner(), Build(config, out))
+        bundler(config, ["entry.js"], out, out, plugins=plugins)
+    finally:
+        bundler.close()
+    return time.perf_counter() - started
 
 
 def timed_cpu(fn: Callable[[], object], cpu: list[float]) -> float:

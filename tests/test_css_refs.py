@@ -12,6 +12,7 @@ from helpers import snapshot
 
 SITE_CSS = """\
 @import "/pub.css";
+@import "/src/base.css";
 .a { background: url(/icon.svg); width: 8px; height: 8px; }
 .b { background: url(/img/horse.png); width: 8px; height: 8px; }
 """
@@ -27,6 +28,7 @@ def app(make_project) -> Path:  # type: ignore[no-untyped-def]
             "src/site.css": SITE_CSS,
             "src/main.js": 'import "./widget.css";\n',
             "src/widget.css": ".w { color: red; }\n",
+            "src/base.css": ".base-rule { color: rgb(1, 2, 3); }\n",
             "public/pub.css": ".pub { color: rgb(0, 0, 255); }\n",
             "public/icon.svg": (SAMPLE_APP / "images/logo.svg").read_bytes(),
             "img/horse.png": (SAMPLE_APP / "images/horse.png").read_bytes(),
@@ -51,6 +53,7 @@ def test_root_absolute_urls_name_public_files_with_base_or_app_files_hashed(
     css = site_css(dist)
     assert '@import"/static/pub.css"' in css.replace(" ", "")
     assert "url(/static/icon.svg)" in css
+    assert ".base-rule{" in css and "/src/base.css" not in css, "an app file is bundled"
     assert (dist / "pub.css").is_file() and (dist / "icon.svg").is_file()
     m = re.search(r"url\((\.\./img/horse-[A-Z2-7]{8}\.png)\)", css)
     assert m and (next(dist.rglob("site-*.css")).parent / m[1]).is_file(), css

@@ -13,6 +13,7 @@ def builtin_plugins() -> tuple[Plugin, ...]:
     """The built-in plugins, in the order their callbacks are tried."""
     from bundlewise.builtins.inline_scripts import InlineScripts
     from bundlewise.builtins.query import QueryImports
+    from bundlewise.builtins.root_imports import RootImports
     from bundlewise.builtins.sass import Sass
     from bundlewise.builtins.tailwind import Tailwind
 
@@ -21,4 +22,5 @@ def builtin_plugins() -> tuple[Plugin, ...]:
         Sass("sass"),
         Tailwind("tailwind"),
         InlineScripts("inline-scripts"),
+        RootImports("root-imports"),
     )

@@ -112,7 +112,7 @@ class ServiceBundler:
         if self.service is None or where != self._where:
             binary = find_esbuild(config.root, config.esbuild)
             self.close()
-            self.service = EsbuildService(binary.path, binary.version)
+            self.service = EsbuildService(binary.path, binary.version, one_off=not self.incremental)
             self._where = where
         return self.service
 

@@ -47,7 +47,10 @@ RebuildResult = ServiceResult
 class EsbuildService:
     """`esbuild --service=VERSION`, with at most one build context at a time."""
 
-    def __init__(self, binary: Path, version: str) -> None:
+    def __init__(self, binary: Path, version: str, *, one_off: bool = False) -> None:
+        """`one_off`: the child runs a single build and exits, so Go's garbage collector is
+        turned off in it, as esbuild's own CLI does for a build (measured on three.js ×10: the
+        service with the collector on took ~35% more CPU than the CLI)."""
         self.binary = binary
         self.version = version
         try:
@@ -57,6 +60,7 @@ class EsbuildService:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                env={**os.environ, "GOGC": "off"} if one_off else None,
             )
         except OSError as exc:
             raise EsbuildError(
