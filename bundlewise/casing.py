@@ -114,8 +114,10 @@ def _written_path(importer: str, original: str) -> str | None:
     """The source path an import names as written, or None for packages, URLs and aliases."""
     if ":" in importer or importer.startswith("<"):
         return None  # esbuild's own namespaces (`<runtime>`, `(disabled):...`)
-    path = re.split(r"[?#]", original, maxsplit=1)[0]
     is_css = importer.endswith((".css", ".scss", ".sass", ".less"))
+    if not is_css and not original.startswith("."):
+        return None  # a package (most imports of a large app): no regex work for it
+    path = re.split(r"[?#]", original, maxsplit=1)[0]
     if not path or _NOT_A_FILE.match(path) or not (_RELATIVE.match(path) or is_css):
         return None
     return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))

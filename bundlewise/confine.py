@@ -20,6 +20,7 @@ So the output never depends on where a dependency really lives: a symlinked `nod
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -69,7 +70,10 @@ def confine(state: BuildState) -> None:
 
 
 def _inside(root: Path, source: str) -> bool:
-    return Path(os.path.normpath(root / source)).is_relative_to(root)
+    # Metafile paths are relative to the root: only a leading `..` (or an absolute path) leaves it.
+    # Strings, not a Path per source: a large build reads thousands of files.
+    path = posixpath.normpath(source)
+    return not (path == ".." or path.startswith("../") or posixpath.isabs(path))
 
 
 def _workspace_place(path: Path, folders: list[Path]) -> str | None:
@@ -154,8 +158,13 @@ def _clean_source_maps(state: BuildState, packages: list[Package]) -> None:
     """Maps name dependencies by their place in node_modules, and carry no file from outside."""
     assert state.graph is not None
     root = state.config.root
-    inputs = {Path(os.path.normpath(root / s)) for s in state.graph.sources}
     left_out: set[Path] = set()
+
+    @functools.cache
+    def inputs() -> set[Path]:
+        """Every file of the build (made only when a map names a file outside the root)."""
+        assert state.graph is not None
+        return {Path(os.path.normpath(root / s)) for s in state.graph.sources}
 
     def place(path: Path) -> Path | None:
         """Where a map source is said to be: itself, its node_modules name, or None (left out)."""
@@ -164,7 +173,7 @@ def _clean_source_maps(state: BuildState, packages: list[Package]) -> None:
         dependency = dependency_name(path, packages)
         if dependency is not None:
             return root / dependency
-        return path if path in inputs else None
+        return path if path in inputs() else None
 
     for out in state.graph:
         if out.kind != "map":

@@ -15,6 +15,7 @@ for that thread, and the next run's `recover` deletes whatever an interrupted pr
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -80,9 +81,14 @@ def check_sources(config: Config, sources: Mapping[str, str]) -> None:
     replaces the output folder, so such a source would be deleted (`-o src --empty-out-dir`), or
     dropped from the build and then deleted (an entry or page inside `dist/`).
     """
-    real_out = Path(os.path.realpath(config.out_dir))
+    inside_out = _under(os.path.realpath(config.out_dir))
+    real_folder = functools.lru_cache(maxsize=None)(os.path.realpath)
+    root = str(config.root)
     for source, what in sources.items():
-        if Path(os.path.realpath(config.root / source)).is_relative_to(real_out):
+        # Real paths folder by folder: a build reads thousands of files from a few folders.
+        folder, name = os.path.split(os.path.join(root, source))
+        path = os.path.join(real_folder(folder), name)
+        if inside_out(os.path.realpath(path) if os.path.islink(path) else path):
             raise ConfigError(
                 Message(
                     f"{source} ({what}) is inside the output folder {config.out_dir}, which "
@@ -90,6 +96,12 @@ def check_sources(config: Config, sources: Mapping[str, str]) -> None:
                     Location(str(config.root / source)),
                 )
             )
+
+
+def _under(folder: str) -> Callable[[str], bool]:
+    """A test of whether a real path is `folder` or inside it (strings: no Path per file)."""
+    prefix = folder.rstrip(os.sep) + os.sep
+    return lambda path: path == folder or path.startswith(prefix)
 
 
 def check_build_sources(config: Config, pages: Iterable[Page], entries: Iterable[str]) -> None:

@@ -91,11 +91,13 @@ def needs_confining(map_bytes: bytes, map_path: Path, root: Path) -> bool:
         sources = None
     if not isinstance(sources, list):
         return True
-    folder = map_path.parent
+    # Strings, not a Path per source: a large bundle's map names thousands of files.
+    folder = str(map_path.parent)
+    inside = str(root).rstrip(os.sep) + os.sep
     return any(
         isinstance(s, str)
         and "://" not in s
-        and not Path(os.path.normpath(folder / s)).is_relative_to(root)
+        and not os.path.normpath(os.path.join(folder, s)).startswith(inside)
         for s in sources
     )
 
