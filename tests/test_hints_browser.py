@@ -98,6 +98,9 @@ def test_the_lcp_image_is_fetched_once_with_high_priority(visit: Visit) -> None:
     assert len(hero) == 1, hero  # the preload and the <img> agree on the file
     url, priority = hero[0]
     assert url.endswith(".avif") and priority in ("High", "VeryHigh")
+    # The observer reports candidates as they paint: wait for the image's (a loaded machine may
+    # paint the text first), then check that the image is what it reported.
+    visit.page.wait_for_function("window.__lcp && window.__lcp.tag === 'IMG'", timeout=10_000)
     lcp = visit.page.evaluate("window.__lcp")
     assert lcp["tag"] == "IMG" and "hubble_deep_field" in lcp["url"]
 
@@ -107,6 +110,7 @@ def test_preloaded_fonts_are_used_and_downloaded_once(visit: Visit, dist: Path) 
     assert len(fonts) == 2
     for name in fonts:
         assert len(visit.requested(name)) == 1, visit.requested(name)
+    visit.page.wait_for_function("document.fonts.status === 'loaded'", timeout=10_000)
     assert visit.page.evaluate("document.fonts.check('400 16px Inter')")
     assert visit.page.evaluate("document.fonts.check('700 16px Inter')")
     loaded = visit.page.evaluate(
