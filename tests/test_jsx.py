@@ -135,7 +135,7 @@ def test_invalid_jsx_section_is_a_config_error(make_project: Any, run_cli: Any) 
     assert not (app / "dist").exists()
 
 
-def test_jsx_calling_a_global_react_nobody_defines_is_a_warning(
+def test_h41_jsx_calling_a_global_react_nobody_defines_is_a_warning(
     make_project: Any, run_cli: Any
 ) -> None:
     app = make_project(
