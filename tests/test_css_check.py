@@ -29,7 +29,9 @@ def app(make_project, css: dict[str, str]) -> Path:  # type: ignore[no-untyped-d
     )
 
 
-def test_h41_tailwind_at_rules_left_in_css_are_warnings_at_their_source_line(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_h41_tailwind_at_rules_left_in_css_are_warnings_at_their_source_line(
+    make_project, run_cli
+) -> None:  # type: ignore[no-untyped-def]
     root = app(make_project, {"site.css": TAILWIND})
     done = run_cli("build", root, "--no-images", "--no-compress")
     assert done.returncode == 0, done.stderr
