@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bundlewise.content_types import content_type
 from bundlewise.plugins import Build, Plugin
 from bundlewise.result import BuildResult
 
@@ -35,33 +36,6 @@ HASHED = re.compile(r"-[A-Z2-7]{8}(\.[^./-]+)+$")
 ENCODINGS = {".br": "br", ".gz": "gzip", ".zst": "zstd"}
 NO_CACHE = "no-cache"
 CLOUDFLARE_RULE_LIMIT = 100
-
-# Written out instead of read from the system's mime.types, so every machine writes the same file.
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-    ".webmanifest": "application/manifest+json",
-    ".wasm": "application/wasm",
-    ".ico": "image/x-icon",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-}
 
 
 @dataclass(frozen=True)
@@ -136,11 +110,6 @@ def is_hashed(path: str) -> bool:
     """True for `name-HASH.ext` and its source map `name-HASH.ext.map`."""
     name = posixpath.basename(path)
     return bool(HASHED.search(name.removesuffix(".map")))
-
-
-def content_type(path: str) -> str:
-    ext = posixpath.splitext(path)[1].lower()
-    return CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
 def _sibling_of(path: str, present: set[str]) -> tuple[str, str | None]:

@@ -16,17 +16,13 @@ from typing import Any
 import pytest
 from esbuild_fixture import real_esbuild
 
+from bundlewise.audit.browser import LAUNCH_ARGS
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_APP = REPO / "sample_app"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The flags `bundlewise audit` starts Chromium with: headless on a machine with no outside network.
+CHROMIUM_ARGS = list(LAUNCH_ARGS)
 
 
 def chromium_path() -> str | None:

@@ -19,30 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-    ".webmanifest": "application/manifest+json",
-    ".wasm": "application/wasm",
-    ".ico": "image/x-icon",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".avif": "image/avif",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-}
+from bundlewise.content_types import content_type
+
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 HEADERS_FILE = "_headers"
 
@@ -156,10 +134,6 @@ class Site:
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     site: Site
-
-
-def content_type(name: str) -> str:
-    return CONTENT_TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
 
 
 def url_base(base: str) -> str:
