@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
-from bundlewise.css_packages import style_aliases
 from bundlewise.css_refs import css_externals
 from bundlewise.errors import BuildError, Message
 from bundlewise.js.args import script_args
@@ -61,7 +60,6 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
     args.extend(f"--external:{text}" for text in css_externals(config))  # see `css_refs`
-    args.extend(f"--alias:{name}={path}" for name, path in style_aliases(config).items())
     args.extend(entry_arg(e) for e in entries)
     return args
 

@@ -3,11 +3,9 @@
 A package that ships CSS names it with the `style` condition of its `exports` (`".": {"style":
 "./dist/pkg.css", "default": "./index.js"}`) or with a `style` field. esbuild resolves `@import`
 like a JS import and lands on the package's JS, which a stylesheet cannot import. Passing
-`--conditions=style` would change how JS imports resolve too, so instead each such `@import` of
-the app's stylesheets is resolved here and given to esbuild as an alias to that file.
-
-An alias applies to JS imports of the same name as well; a JS import of a package aliased this
-way is therefore reported (`check_js_imports`) instead of silently importing the stylesheet.
+`--conditions=style` (or an alias) would change how JS imports resolve too, so instead each such
+`@import` of the app's stylesheets is resolved here, and a resolve callback that answers only for
+`@import` hands esbuild the file (`bundlewise.builtins.style_packages`).
 """
 
 from __future__ import annotations
@@ -20,12 +18,9 @@ from typing import Any
 
 from bundlewise.config import Config
 from bundlewise.css_refs import stylesheets
-from bundlewise.errors import Location, Message
-from bundlewise.graph import BuildGraph
 
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["'])(?P<spec>[^"']+)\1""", re.IGNORECASE)
 _PACKAGE = re.compile(r"^(?P<name>(?:@[\w.-]+/)?[\w.-]+)(?:/(?P<sub>.+))?$")
-_STATIC_JS = ("import-statement", "require-call", "dynamic-import", "require-resolve")
 
 
 def style_aliases(config: Config) -> dict[str, str]:
@@ -67,24 +62,6 @@ def style_entry(root: Path, folder: Path, spec: str) -> Path | None:
     if path.suffix.lower() != ".css" or not path.is_file() or not path.is_relative_to(root):
         return None
     return path
-
-
-def check_js_imports(graph: BuildGraph, aliases: dict[str, str]) -> list[Message]:
-    """An error for each JS import of a name aliased to a package's stylesheet."""
-    return [
-        Message(
-            f'"{imp.original}" is imported from JS and as a stylesheet from CSS, which this '
-            "build cannot tell apart",
-            Location(source),
-            notes=(
-                f'in the stylesheet, import the file itself: @import "{aliases[imp.original]}"',
-            ),
-        )
-        for source, imports in sorted(graph.sources.items())
-        if not source.lower().endswith(".css")
-        for imp in imports
-        if imp.kind in _STATIC_JS and imp.original in aliases
-    ]
 
 
 def _package_dir(root: Path, folder: Path, name: str) -> Path | None:

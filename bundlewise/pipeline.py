@@ -277,12 +277,10 @@ def keep_lazy_css_lazy(state: BuildState) -> None:
 def resolve_image_set_strings(state: BuildState) -> None:
     """`image-set()` strings and root-absolute URLs, which esbuild leaves as written."""
     from bundlewise import written_css_urls
-    from bundlewise.css_packages import check_js_imports, style_aliases
     from bundlewise.css_refs import check_js_externals, css_externals, missing_url_warnings
 
     assert state.graph is not None
     state.log.extend(check_js_externals(state.graph, css_externals(state.config)))
-    state.log.extend(check_js_imports(state.graph, style_aliases(state.config)))
     state.log.raise_if_errors()
     state.log.extend(missing_url_warnings(state.config, state.graph))
     written_css_urls.run(state)

@@ -95,21 +95,24 @@ def test_style_condition_and_style_field_without_changing_js_resolution(
     assert "other js" in js and ".other" not in js
 
 
-def test_js_import_of_a_name_a_stylesheet_imports_is_a_clear_error(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_package_imported_from_css_and_from_js_gets_its_stylesheet_and_its_js(  # type: ignore[no-untyped-def]
+    make_project, run_cli
+) -> None:
+    # `@import "bootstrap"` in the CSS and `import "bootstrap"` in the JS: each gets its own file.
     root = make_project(
         {
             "index.html": '<link rel="stylesheet" href="./site.css">'
             '<script type="module" src="./main.js"></script>\n',
             "site.css": '@import "helpers";\n',
-            # A side-effect import would quietly get the stylesheet: it must be an error.
-            "main.js": 'import "helpers";\n',
+            "main.js": 'import { h } from "helpers";\ndocument.title = h;\n',
             **HELPERS,
         }
     )
-    done = run_cli("build", root, "--no-images", "--no-compress")
-    assert done.returncode == 1
-    assert 'main.js: error: "helpers" is imported from JS and as a stylesheet' in done.stderr
-    assert '@import "./node_modules/helpers/helpers.css"' in done.stderr
+    dist = build(run_cli, root)
+    css = next(dist.rglob("site-*.css")).read_text()
+    assert ".helper{" in css.replace(" ", "")
+    js = next(dist.rglob("main-*.js")).read_text()
+    assert "'js'" in js.replace('"', "'") and ".helper" not in js
 
 
 @pytest.mark.browser

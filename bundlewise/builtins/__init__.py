@@ -15,6 +15,7 @@ def builtin_plugins() -> tuple[Plugin, ...]:
     from bundlewise.builtins.query import QueryImports
     from bundlewise.builtins.root_imports import RootImports
     from bundlewise.builtins.sass import Sass
+    from bundlewise.builtins.style_packages import StylePackages
     from bundlewise.builtins.tailwind import Tailwind
 
     return (
@@ -23,4 +24,5 @@ def builtin_plugins() -> tuple[Plugin, ...]:
         Tailwind("tailwind"),
         InlineScripts("inline-scripts"),
         RootImports("root-imports"),
+        StylePackages("style-packages"),
     )
