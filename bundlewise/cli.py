@@ -229,7 +229,7 @@ def _report_after_build(
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(render_table(stats, result, console.color, width), err=True)
     for line in github_output(stats, result, os.environ):
-        click.echo(line)
+        click.echo(line, err=True)  # stderr: stdout may be JSON that must stay parseable
     _print_summary(console, result, elapsed)
     return exit_code(stats, fail_on_budget=fail_on_budget)
 

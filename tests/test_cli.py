@@ -34,6 +34,18 @@ def test_json_goes_to_stdout_and_logs_to_stderr(make_project, run_cli) -> None: 
     assert "built 1 page(s)" in done.stderr
 
 
+def test_json_still_parses_on_github_actions_with_a_budget_exceeded(  # type: ignore[no-untyped-def]
+    make_project, run_cli, tmp_path
+) -> None:
+    root = make_project({**APP, "bundlewise.toml": '[budget]\ninitial = "10 B"\n'})
+    summary = tmp_path / "summary.md"
+    done = run_cli("build", root, "--json", GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
+    assert done.returncode == 3, done.stderr
+    stats = json.loads(done.stdout)  # the annotations did not follow the JSON on stdout
+    assert stats["budget"]["ok"] is False
+    assert "::error" in done.stderr and "::error" not in done.stdout
+
+
 def test_no_color_means_no_escape_codes(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project(APP)
     (root / "main.js").write_text("console.log(;\n")
