@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -63,8 +64,27 @@ def use_color(flag: bool | None) -> bool:
     return sys.stderr.isatty()
 
 
+class _Commands(click.Group):
+    """Takes `-q`/`-v`/`--color` after the command too (`bundlewise build -q`), as pip, ruff and
+    git do: they are the group's options, so they are moved before the command name."""
+
+    _GLOBAL = re.compile(r"^(-q+|-v+|--quiet|--verbose|--color|--no-color)$")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        command = next((i for i, a in enumerate(args) if a in self.commands), None)
+        if command is not None:
+            end = args.index("--") if "--" in args[command:] else len(args)
+            rest = args[command + 1 : end]
+            moved = [a for a in rest if self._GLOBAL.match(a)]
+            kept = [a for a in rest if not self._GLOBAL.match(a)]
+            args = [*moved, *args[: command + 1], *kept, *args[end:]]
+        return super().parse_args(ctx, args)
+
+
 @click.group(
-    context_settings=CONTEXT_SETTINGS, epilog="Run `bundlewise COMMAND -h` for help on a command."
+    cls=_Commands,
+    context_settings=CONTEXT_SETTINGS,
+    epilog="Run `bundlewise COMMAND -h` for help on a command.",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="bundlewise")
 @click.option("-q", "--quiet", count=True, help="Print less (errors only).")

@@ -46,6 +46,18 @@ def test_json_still_parses_on_github_actions_with_a_budget_exceeded(  # type: ig
     assert "::error" in done.stderr and "::error" not in done.stdout
 
 
+def test_quiet_verbose_and_color_work_after_the_command_too(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_project(APP)
+    quiet = run_cli("build", root, "-q")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr == ""  # -q after the command is the same -q: errors only
+    verbose = run_cli("build", root, "-vv", "--no-color")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "built 1 page(s)" in verbose.stderr and "\x1b[" not in verbose.stderr
+    forced = run_cli("build", root, "--color", "-q")
+    assert forced.returncode == 0, forced.stderr
+
+
 def test_no_color_means_no_escape_codes(make_project, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_project(APP)
     (root / "main.js").write_text("console.log(;\n")
