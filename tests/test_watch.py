@@ -197,3 +197,22 @@ def test_a_killed_esbuild_is_replaced(watcher: WatchProcess, project: Path) -> N
     wait_for(lambda: '"again:"' in main_js(project), "a rebuild on a new esbuild")
     assert watcher.process.poll() is None
     assert len(watcher.children()) == 1
+
+
+def test_on_watch_event_filters_the_changes_a_rebuild_waits_for(project: Path) -> None:
+    # A plugin that knows notes are not part of the app: a note saved gives no rebuild.
+    (project / "plugins").mkdir()
+    (project / "plugins" / "skip_notes.py").write_text(
+        "def on_watch_event(paths, *, build):\n    return [p for p in paths if p.suffix != '.md']\n"
+    )
+    (project / "bundlewise.toml").write_text('plugins = ["plugins/skip_notes.py"]\n')
+    process = WatchProcess(project)
+    try:
+        start = len(process.lines)
+        (project / "notes.md").write_text("to do\n")
+        process.wait_line(lambda x: "left out by a plugin's on_watch_event" in x, "the skip", start)
+        assert process.rebuilds() == 0
+        settle_then_mark(process, project, "kept")  # a source change still rebuilds
+        assert process.rebuilds() == 1
+    finally:
+        process.stop()

@@ -89,9 +89,12 @@ class Watcher:
                 self.build(0, initial=True)
                 while True:
                     batch = debouncer.wait()
-                    if self._config_changed(batch) and self._reload():
-                        observer.stop()
-                        observer = self._observe(debouncer)
+                    if self._config_changed(batch):
+                        if self._reload():
+                            observer.stop()
+                            observer = self._observe(debouncer)
+                    elif not self._wanted(batch):
+                        continue
                     self.build(len(batch))
             finally:
                 if observer is not None:
@@ -128,6 +131,25 @@ class Watcher:
         if self._removal is not None:
             self._removal.start()
         return outcome
+
+    def _wanted(self, batch: set[str]) -> bool:
+        """Whether a batch of changes calls for a rebuild, once plugins' `on_watch_event` have
+        filtered it (a plugin may drop paths it knows do not matter). A failing plugin is reported
+        and the rebuild happens: a change is never lost to a plugin's bug."""
+        if self.plugins is None:
+            return True  # plugins did not load: the rebuild reports why
+        try:
+            kept = self.plugins.watch_event([Path(p) for p in sorted(batch)], self.config)
+        except BundlewiseError as error:
+            for message in error.messages:
+                self.reporter.message(message)
+            return True
+        for warning in self.plugins.warnings:
+            self.reporter.message(warning)
+        self.plugins.warnings.clear()
+        if not kept:
+            self.reporter.info(f"{len(batch)} change(s) left out by a plugin's on_watch_event")
+        return bool(kept)
 
     def _profile(self, config: Config) -> Config:
         return config if self.options.production else dev_config(config)
