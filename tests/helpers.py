@@ -25,6 +25,14 @@ def tree(folder: Path) -> set[str]:
     return {os.path.relpath(p, folder) for p in folder.rglob("*")}
 
 
+def build_without_compression(run_cli: Any, root: Path, *args: str) -> tuple[Path, str]:
+    """`bundlewise build ROOT --no-compress ARGS`, which must succeed: the output folder and
+    the log."""
+    done = run_cli("build", root, "--no-compress", *args)
+    assert done.returncode == 0, done.stderr
+    return root / "dist", done.stderr
+
+
 def manifest(dist: Path) -> dict[str, Any]:
     return json.loads((dist / ".vite" / "manifest.json").read_text())
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE_APP
+from helpers import build_without_compression as build
 from helpers import snapshot
 
 SITE_CSS = """\
@@ -34,12 +35,6 @@ def app(make_project) -> Path:  # type: ignore[no-untyped-def]
             "img/horse.png": (SAMPLE_APP / "images/horse.png").read_bytes(),
         }
     )
-
-
-def build(run_cli: Any, root: Path, *args: str) -> tuple[Path, str]:
-    done = run_cli("build", root, "--no-compress", *args)
-    assert done.returncode == 0, done.stderr
-    return root / "dist", done.stderr
 
 
 def site_css(dist: Path) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE_APP
+from helpers import build_without_compression as build
 from PIL import Image
 
 PAGE = """\
@@ -39,12 +40,6 @@ def app(make_project) -> Path:  # type: ignore[no-untyped-def]
             "public/pub.svg": (SAMPLE_APP / "images/logo.svg").read_bytes(),
         }
     )
-
-
-def build(run_cli: Any, root: Path, *args: str) -> tuple[Path, str]:
-    done = run_cli("build", root, "--no-compress", *args)
-    assert done.returncode == 0, done.stderr
-    return root / "dist", done.stderr
 
 
 def test_style_element_urls_are_hashed_with_base_and_image_set_strings_too(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE_APP
+from helpers import build_without_compression as build
 from helpers import snapshot
 
 from bundlewise.sourcemap import decode_vlq
@@ -34,12 +35,6 @@ def app(make_project) -> Path:  # type: ignore[no-untyped-def]
             "public/pub.svg": (SAMPLE_APP / "images/logo.svg").read_bytes(),
         }
     )
-
-
-def build(run_cli: Any, root: Path, *args: str) -> tuple[Path, str]:
-    done = run_cli("build", root, "--no-compress", *args)
-    assert done.returncode == 0, done.stderr
-    return root / "dist", done.stderr
 
 
 def test_strings_name_hashed_optimized_files_and_public_files_get_base(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
