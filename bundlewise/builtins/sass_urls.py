@@ -20,11 +20,10 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
+from bundlewise.sourcemap import decode_vlq
+
 _MAP_COMMENT = re.compile(r"/\*# sourceMappingURL=data:application/json;([^,]*),(.*?)\s*\*/")
 _URL = re.compile(r"url\(\s*(?P<q>['\"]?)(?P<url>[^'\")]+)(?P=q)\s*\)", re.IGNORECASE)
-_B64 = {
-    c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-}
 
 
 def embedded_map(css: str) -> dict[str, Any] | None:
@@ -99,23 +98,10 @@ def _decode(mappings: str) -> list[list[tuple[int, int]]]:
         for segment in line.split(","):
             if not segment:
                 continue
-            values = _vlq(segment)
+            values = decode_vlq(segment)
             column += values[0]
             if len(values) >= 4:
                 source += values[1]
                 segments.append((column, source))
         lines.append(segments)
     return lines
-
-
-def _vlq(segment: str) -> list[int]:
-    values, shift, value = [], 0, 0
-    for char in segment:
-        digit = _B64[char]
-        value += (digit & 31) << shift
-        if digit & 32:
-            shift += 5
-            continue
-        values.append(-(value >> 1) if value & 1 else value >> 1)
-        shift, value = 0, 0
-    return values
