@@ -82,6 +82,18 @@ class BuildState:
         changed = self.changed.get(path)
         return changed if changed is not None else (self.staging / path).read_bytes()
 
+    def emit_page_file(self, source: str, data: bytes) -> str:
+        """Write `data` for a file pages reference, as `assets/<source>` named by its content
+        hash (dev builds keep the name), and record it for the pages; returns the output path."""
+        out = f"{self.config.assets_dir}/{source}"
+        if self.config.hash_names:
+            out = hashed_name(out, data)
+        target = self.staging / out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.page_files[source] = out
+        return out
+
     def hook(self, name: str, value: T, **context: Any) -> T:
         """`value` through plugin hook `name` (see `bundlewise.plugins.Plugin`)."""
         build = Build(self.config, self.staging, self.log)
@@ -374,14 +386,7 @@ def copy_page_assets(state: BuildState) -> None:
             if ref.source in emitted:
                 state.page_files[ref.source] = emitted[ref.source]
                 continue
-            data = (config.root / ref.source).read_bytes()
-            out = f"{config.assets_dir}/{ref.source}"
-            if config.hash_names:
-                out = hashed_name(out, data)
-            target = state.staging / out
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            state.page_files[ref.source] = out
+            state.emit_page_file(ref.source, (config.root / ref.source).read_bytes())
 
 
 def write_pages(state: BuildState) -> None:

@@ -144,7 +144,6 @@ def _references(manifest: WebManifest, link: Reference) -> Iterator[Reference]:
 
 def write_manifests(state: BuildState) -> None:
     """Write each linked manifest with its URLs pointing at the outputs, under a hashed name."""
-    from bundlewise.rehash import hashed_name
     from bundlewise.rewrite import public_url
 
     config = state.config
@@ -157,6 +156,7 @@ def write_manifests(state: BuildState) -> None:
             manifest = read_manifest(config, ref.source, MessageLog())  # checked when read first
             if manifest is None:
                 raise BuildError(f"{ref.source} changed during the build")
+            # Its URLs are relative to the folder it is written to (the hash changes only its name).
             out = f"{config.assets_dir}/{ref.source}"
 
             def url(path: str, out: str = out) -> str:
@@ -164,13 +164,7 @@ def write_manifests(state: BuildState) -> None:
 
             data = _rewritten(manifest, state.page_files, url)
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-            encoded = text.encode("utf-8")
-            if config.hash_names:
-                out = hashed_name(out, encoded)
-            target = state.staging / out
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(encoded)
-            state.page_files[ref.source] = out
+            state.emit_page_file(ref.source, text.encode("utf-8"))
 
 
 def _rewritten(manifest: WebManifest, outputs: Mapping[str, str], url: UrlOf) -> dict[str, Any]:
