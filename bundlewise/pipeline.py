@@ -310,7 +310,7 @@ def check_shipped_css(state: BuildState) -> None:
 def preload_lazy_css(state: BuildState) -> None:
     """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
-    result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
+    result = wrap_dynamic_imports(state.graph, state.read)
     state.changed.update(result.files)
     for path, names in result.references.items():
         state.references[path] = state.references.get(path, frozenset()) | names
