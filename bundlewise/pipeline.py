@@ -397,8 +397,9 @@ def write_pages(state: BuildState) -> None:
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
         hints.apply(state, rewrite)
+        text = hints.finish(state, rewrite)  # edits applied, small stylesheets inlined
         rewrite.result = replace(rewrite.result, changes=tuple(rewrite.editor.changes))
-        text = state.hook("on_html", rewrite.editor.apply(), page=rewrite.result)
+        text = state.hook("on_html", text, page=rewrite.result)
         target = state.staging / page.source
         if target.exists():
             raise BuildError(

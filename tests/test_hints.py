@@ -20,7 +20,7 @@ from bundlewise.hints.fonts import initial_fonts
 def test_options_default_to_everything_on() -> None:
     options, messages = HintOptions.from_mapping({}, "bundlewise.toml")
     assert options == HintOptions() and messages == []
-    assert options.lazy and options.lcp and options.eager == 2 and options.sizes == "100vw"
+    assert options.lazy and options.lcp and options.eager == 1 and options.sizes == "100vw"
 
 
 def test_options_read_a_table() -> None:

@@ -114,10 +114,14 @@ def test_source_map_of_the_rebuilt_css_points_at_the_sources(app: Path, run_cli)
 
 
 def test_stylesheets_of_a_body_script_go_in_head(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (app / "bundlewise.toml").write_text("[html]\ninline_css = 0\n")  # keep the <link>
     html = (build(run_cli, app) / "index.html").read_text()
     link = html.index('rel="stylesheet"')
     assert link < html.index("</head>") < html.index("<script")
     assert '    <link rel="stylesheet"' in html, "indented like the head's other tags"
+    (app / "bundlewise.toml").unlink()  # inlined, the CSS takes the link's place
+    html = (build(run_cli, app) / "index.html").read_text()
+    assert html.index("    <style>") < html.index("</head>") < html.index("<script")
 
 
 def test_report_counts_only_initial_css(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

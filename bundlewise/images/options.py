@@ -29,8 +29,11 @@ class ImageOptions:
     )
     # Extra formats to offer next to the fallback, best first.
     formats: tuple[str, ...] = ("avif", "webp")
-    # Widths of the downscaled variants; only those narrower than the image are made.
-    widths: tuple[int, ...] = (480, 960, 1440)
+    # Widths of the downscaled variants; only those narrower than the image are made. 750 is
+    # for phones: a full-width image on a 412 px screen at DPR 1.75 (Lighthouse's mobile) or on
+    # a 375 px one at DPR 2 needs 721-750 device pixels, and without a 750 variant the browser
+    # takes the 960 one: on the sample app's hero, 62 kB of AVIF instead of 40 kB.
+    widths: tuple[int, ...] = (480, 750, 960, 1440)
     # AVIF effort 0 (fastest) to 9 (smallest), as sharp counts it; encoder speed = 9 - effort.
     # 3 rather than sharp's 4: on the sample photos 4-6x faster for 1-10% more bytes.
     avif_effort: int = 3

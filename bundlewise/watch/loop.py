@@ -55,6 +55,10 @@ def dev_config(config: Config) -> Config:
         options = getattr(config, section)
         if options is not None and hasattr(options, "enabled"):
             changes[section] = replace(options, enabled=False)
+    from bundlewise.hints.options import HintOptions
+
+    # Stylesheets stay linked: the dev server swaps a changed one in place, without a reload.
+    changes["html"] = replace(config.html or HintOptions(), inline_css=0)
     return replace(config, **changes)
 
 
