@@ -377,6 +377,7 @@ def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
         files=tuple(files),
         manifest=manifest,
         warnings=tuple(state.log.warnings),
+        infos=tuple(state.log.infos),
     )
 
 
@@ -397,7 +398,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
     compress = state.config.compress
     if budget.measure != "raw" and not (compress and compress.enabled):
         # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
-        state.log.warning(
+        state.log.info(
             f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
         )
         budget = replace(budget, measure="raw")
@@ -410,7 +411,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:
     """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
     result = state.hook("on_post_build", result, stats=state.stats)
-    result = replace(result, warnings=tuple(state.log.warnings))
+    result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
     if state.config.strict and result.warnings:
         count = len(result.warnings)
         raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])
