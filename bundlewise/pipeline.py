@@ -25,6 +25,7 @@ from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.confine import confine
+from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
@@ -92,7 +93,7 @@ def run_steps(
         )
     cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir, notice) as staging:
+    with Staging(config.out_dir, notice) as staging, one_scan_per_build():
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
