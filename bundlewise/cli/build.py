@@ -130,6 +130,7 @@ def _report_after_build(
     from bundlewise.report import exit_code, github_output, render_table
 
     stats = result.stats
+    assert stats is not None  # a build that returns has measured what it wrote
     if as_json:
         from bundlewise.report.stats import dumps_stats
 
@@ -151,13 +152,13 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
     console.info(
         console.style("✓", fg="green")
         + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
-        f"into {rel} in {elapsed:.2f}s" + images_note(result.stats.get("images"), "; images: ")
+        f"into {rel} in {elapsed:.2f}s" + images_note(result.stats.images, "; images: ")
     )
     from bundlewise.cache.admin import summary_line
 
-    if line := summary_line(result.stats.get("cache") or {}):
+    if line := summary_line(result.stats.cache or {}):
         console.info(f"  {line}")
-    for source in (result.stats.get("images") or {}).get("kept_source_files", ()):
+    for source in result.stats.images.kept_source_files if result.stats.images else ():
         console.debug(f"  {source}: kept as it was (re-encoding did not make it smaller)")
 
 
