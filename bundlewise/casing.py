@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Location, Message
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.specifiers import locate_specifier
 
 if TYPE_CHECKING:
-    from bundlewise.pages import Page
+    from bundlewise.pages.read import Page
 
 # Import paths that name a file relative to the importer (CSS `url(x.png)` and `@import "x.css"`
 # are relative without the `./`).
@@ -117,10 +117,18 @@ def _written_path(importer: str, original: str) -> str | None:
     is_css = importer.endswith((".css", ".scss", ".sass", ".less"))
     if not is_css and not original.startswith("."):
         return None  # a package (most imports of a large app): no regex work for it
-    path = re.split(r"[?#]", original, maxsplit=1)[0]
+    has_query = "?" in original or "#" in original
+    path = re.split(r"[?#]", original, maxsplit=1)[0] if has_query else original
     if not path or _NOT_A_FILE.match(path) or not (_RELATIVE.match(path) or is_css):
         return None
-    return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+    folder = posixpath.dirname(importer)
+    if folder and path.startswith("./") and not _UNNORMAL.search(path, 1):
+        return f"{folder}/{path[2:]}"  # what normpath gives, without its cost (most imports)
+    return posixpath.normpath(posixpath.join(folder, path))
+
+
+# What `normpath` would change in a `./` path beyond its leading `./`: `.`/`..` parts, `//`.
+_UNNORMAL = re.compile(r"/\.\.?(?:/|$)|//|/$")
 
 
 def _differs_only_in_case(written: str, resolved: str) -> bool:

@@ -18,94 +18,34 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
-from bundlewise.bundle import run_bundle
-from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.confine import confine
+from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
-from bundlewise.esbuild.bundler import ServiceBundler
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.bundler import Bundler, ServiceBundler
+from bundlewise.esbuild.graph import BuildGraph, Output
+from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import (
+from bundlewise.pages.read import Page, find_pages, read_page
+from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
+from bundlewise.plugins import Build, PluginRunner, load_plugins
+from bundlewise.plugins.esbuild_setup import esbuild_plugins
+from bundlewise.progress import ProgressCallback, no_progress
+from bundlewise.rehash import rehash, rewrite_references
+from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.staging import (
     MARKER,
     Staging,
     check_build_sources,
     check_graph_sources,
     check_out_dir,
 )
-from bundlewise.pages import Page, find_pages, read_page
-from bundlewise.plugins import Build, PluginRunner, load_plugins
-from bundlewise.plugins.esbuild_setup import esbuild_plugins
-from bundlewise.preload import wrap_dynamic_imports
-from bundlewise.rehash import hashed_name, rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
-from bundlewise.webmanifest import add_manifest_files, write_manifests
-
-if TYPE_CHECKING:
-    from bundlewise.rewrite import PageRewrite
-
-
-@dataclass
-class BuildState:
-    """What the steps hand each other inside one build."""
-
-    config: Config
-    staging: Path
-    cache: Cache
-    log: MessageLog = field(default_factory=MessageLog)
-    pages: list[Page] = field(default_factory=list)
-    graph: BuildGraph | None = None
-    changed: dict[str, bytes] = field(default_factory=dict)
-    """Outputs whose bytes we changed after esbuild (path → new bytes), not yet written."""
-    page_files: dict[str, str] = field(default_factory=dict)
-    """Source → output path of each file referenced from HTML (images and other assets)."""
-    images: dict[str, Any] = field(default_factory=dict)
-    """Source → optimized image (from the image step), for the HTML hints."""
-    css_images: dict[str, Any] = field(default_factory=dict)
-    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
-    image_outcomes: dict[str, str] = field(default_factory=dict)
-    """Source → what the image step did with it (`images_step.summary` counts them)."""
-    references: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
-    rewrites: list[PageRewrite] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
-    plugins: PluginRunner = field(default_factory=PluginRunner)
-
-    def read(self, path: str) -> bytes:
-        """An output's current bytes: changed in memory, or as written in staging."""
-        changed = self.changed.get(path)
-        return changed if changed is not None else (self.staging / path).read_bytes()
-
-    def emit_page_file(self, source: str, data: bytes) -> str:
-        """Write `data` for a file pages reference, as `assets/<source>` named by its content
-        hash (dev builds keep the name), and record it for the pages; returns the output path."""
-        out = f"{self.config.assets_dir}/{source}"
-        if self.config.hash_names:
-            out = hashed_name(out, data)
-        target = self.staging / out
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.page_files[source] = out
-        return out
-
-    def hook(self, name: str, value: T, **context: Any) -> T:
-        """`value` through plugin hook `name` (see `bundlewise.plugins.Plugin`)."""
-        build = Build(self.config, self.staging, self.log)
-        return self.plugins.run(name, value, build=build, **context)
-
-
-T = TypeVar("T")
-
-
-# The esbuild step, `run_bundle`'s signature (a `ServiceBundler`). The watcher passes one that
-# keeps esbuild's incremental state between rebuilds (`bundlewise.watch.incremental`).
-Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
+from bundlewise.state import BuildState
 
 
 def build(
@@ -113,18 +53,20 @@ def build(
     plugins: PluginRunner | None = None,
     bundler: Bundler | None = None,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
     `plugins` are loaded from the config unless given (the watcher loads them once). Without a
     `bundler`, the build runs esbuild on a service child of its own, ended before this returns.
-    `notice` hears progress worth a line (waiting for another build of the same output folder).
+    `notice` hears progress worth a line (waiting for another build of the same output folder);
+    `progress` hears how far the long stages got (see `bundlewise.progress`). Nothing here prints.
     """
     if plugins is None:
         plugins = load_plugins(config)
     own = ServiceBundler() if bundler is None else None
     try:
-        return run_steps(config, plugins, own or bundler or run_bundle, notice)
+        return run_steps(config, plugins, bundler or own, notice, progress)  # type: ignore[arg-type]
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
     finally:
@@ -135,8 +77,9 @@ def build(
 def run_steps(
     config: Config,
     plugins: PluginRunner,
-    bundler: Bundler = run_bundle,
+    bundler: Bundler,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
@@ -154,7 +97,7 @@ def run_steps(
         )
     cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir, notice) as staging:
+    with Staging(config.out_dir, notice) as staging, one_scan_per_build():
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
@@ -168,7 +111,7 @@ def run_steps(
         resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
-        optimize_images(state)
+        optimize_images(state, progress)
         modern_css_images(state)
         add_font_fallbacks(state)
         finalize_names(state)
@@ -183,7 +126,9 @@ def run_steps(
         staging.commit()
     # The cache counts go to `--json` and the summary, not to the stats file in the output:
     # the output of a build must not depend on where its results came from.
-    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
+    assert result.stats is not None
+    stats = replace(result.stats, cache=cache.finish())
+    return replace(result, kept=staging.kept, stats=stats)
 
 
 def start_early(bundler: Bundler, config: Config) -> None:
@@ -197,8 +142,8 @@ def start_early(bundler: Bundler, config: Config) -> None:
 
 def _import_late_steps() -> None:
     """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
-    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images_step",
-                 "bundlewise.compress_step", "bundlewise.compress"):  # fmt: skip
+    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images.step",
+                 "bundlewise.compress.step", "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -280,27 +225,27 @@ def copy_public(state: BuildState) -> None:
 
 
 def keep_lazy_css_lazy(state: BuildState) -> None:
-    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
-    from bundlewise import initial_css
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `css.initial`)."""
+    from bundlewise.css import initial
 
-    initial_css.run(state)
+    initial.run(state)
 
 
 def resolve_image_set_strings(state: BuildState) -> None:
     """`image-set()` strings and root-absolute URLs, which esbuild leaves as written."""
-    from bundlewise import written_css_urls
-    from bundlewise.css_refs import check_js_externals, css_externals, missing_url_warnings
+    from bundlewise.css import written_urls
+    from bundlewise.css.refs import check_js_externals, css_externals, missing_url_warnings
 
     assert state.graph is not None
     state.log.extend(check_js_externals(state.graph, css_externals(state.config)))
     state.log.raise_if_errors()
     state.log.extend(missing_url_warnings(state.config, state.graph))
-    written_css_urls.run(state)
+    written_urls.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
-    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
-    from bundlewise.css_check import check_css
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css.check`)."""
+    from bundlewise.css.check import check_css
 
     assert state.graph is not None
     out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
@@ -317,23 +262,23 @@ def preload_lazy_css(state: BuildState) -> None:
     state.graph = result.graph
 
 
-def optimize_images(state: BuildState) -> None:
+def optimize_images(state: BuildState, progress: ProgressCallback) -> None:
     """Re-encode images referenced from CSS/JS (same format) and from HTML (with variants)."""
-    from bundlewise import images_step
+    from bundlewise.images import step as image_step
 
-    images_step.run(state)
+    image_step.run(state, progress)
 
 
 def modern_css_images(state: BuildState) -> None:
     """CSS background images get `image-set()` with their AVIF/WebP variants."""
-    from bundlewise import css_image_set
+    from bundlewise.css import image_set
 
-    css_image_set.run(state)
+    image_set.run(state)
 
 
 def add_font_fallbacks(state: BuildState) -> None:
     """Metric-matched fallback faces for web fonts (no layout shift when they swap in)."""
-    from bundlewise import font_fallbacks
+    from bundlewise.css import font_fallbacks
 
     font_fallbacks.run(state)
 
@@ -392,7 +337,7 @@ def copy_page_assets(state: BuildState) -> None:
 def write_pages(state: BuildState) -> None:
     assert state.graph is not None
     from bundlewise import hints
-    from bundlewise.rewrite import rewrite_page
+    from bundlewise.pages.rewrite import rewrite_page
 
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
@@ -440,40 +385,39 @@ def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
         files=tuple(files),
         manifest=manifest,
         warnings=tuple(state.log.warnings),
+        infos=tuple(state.log.infos),
     )
 
 
 def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
     """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise import compress_step
+    from bundlewise.compress import step as compress_step
 
     return compress_step.run(state, result)
 
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
-    from bundlewise.images_step import summary as images_step_summary
-    from bundlewise.report import BudgetConfig, compute_stats
+    from bundlewise.images.step import summary as images_step_summary
+    from bundlewise.report.budget import budget_to_check
+    from bundlewise.report.record import ImagesSummary
+    from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    budget = state.config.budget or BudgetConfig()
     compress = state.config.compress
-    if budget.measure != "raw" and not (compress and compress.enabled):
-        # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
-        state.log.warning(
-            f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
-        )
-        budget = replace(budget, measure="raw")
-    state.stats = compute_stats(result, sizes, budget=budget)
-    state.stats["images"] = images_step_summary(state.image_outcomes)
-    write_stats_file(state.staging / STATS_FILE, state.stats)
-    return replace(result, stats=state.stats)
+    budget, info = budget_to_check(state.config.budget, bool(compress and compress.enabled))
+    if info:
+        state.log.info(info)
+    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
+    stats = compute_stats(result, sizes, budget=budget, images=images)
+    write_stats_file(state.staging / STATS_FILE, stats)
+    return replace(result, stats=stats)
 
 
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:
     """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
-    result = state.hook("on_post_build", result, stats=state.stats)
-    result = replace(result, warnings=tuple(state.log.warnings))
+    result = state.hook("on_post_build", result, stats=result.stats)
+    result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
     if state.config.strict and result.warnings:
         count = len(result.warnings)
         raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bundlewise.errors import Message
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
+
+if TYPE_CHECKING:
+    from bundlewise.report.record import Stats
 
 FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
 
@@ -67,8 +70,11 @@ class BuildResult:
     files: tuple[OutputFile, ...]
     manifest: Mapping[str, Any]
     warnings: tuple[Message, ...] = ()
-    stats: Mapping[str, Any] = field(default_factory=dict)
-    """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
+    infos: tuple[Message, ...] = ()
+    """What the user should know that is not a problem in the app: shown, never fails `--strict`."""
+    stats: Stats | None = None
+    """Sizes, initial loads, the budget verdict (`bundlewise-stats.json` serialises it); set by
+    the size step, so None only for a result handed to steps before it."""
     kept: tuple[str, ...] = ()
     """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from bundlewise.config import Config
 from bundlewise.errors import ConfigError, Location, Message
-from bundlewise.html import PageEditor, scan_tags
+from bundlewise.pages import PageEditor, scan_tags
 from bundlewise.plugins import Build, Plugin
 from bundlewise.result import PageResult
 

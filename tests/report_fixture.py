@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.report.budget import BudgetConfig
 from bundlewise.result import BuildResult, OutputFile, PageResult, file_kind
 

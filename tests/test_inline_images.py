@@ -87,9 +87,10 @@ def test_inlined_image_renders_without_a_request(
 
 
 def test_picture_and_srcset_images_are_not_inlined(tmp_path: Path) -> None:
-    from bundlewise.hints.facts import ImageFacts, Variant
     from bundlewise.hints.inline_images import inline_small_images
-    from bundlewise.html import PageEditor, scan_tags
+    from bundlewise.images.records import ShippedImage as ImageFacts
+    from bundlewise.images.records import Variant
+    from bundlewise.pages import PageEditor, scan_tags
 
     text = (
         '<img src="a.png"><img src="a.png" srcset="a.png 1x"><picture><img src="a.png"></picture>'

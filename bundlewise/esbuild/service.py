@@ -244,7 +244,7 @@ class EsbuildService:
                 self._stderr.append(line.decode("utf-8", "replace").rstrip())
 
     def _died(self) -> EsbuildError:
-        from bundlewise.esbuild.run import describe_signal
+        from bundlewise.esbuild.process import describe_signal
 
         try:
             code: int | None = self.process.wait(timeout=5)
@@ -257,7 +257,7 @@ class EsbuildService:
         elif code < 0:
             how = f"was killed by {describe_signal(-code)}"
         elif code == 0:
-            from bundlewise.bundle import REAL_ESBUILD
+            from bundlewise.esbuild.args import REAL_ESBUILD
 
             return EsbuildError(
                 Message(f"esbuild {self.binary} exited 0 without answering; {REAL_ESBUILD}")

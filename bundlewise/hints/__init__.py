@@ -13,18 +13,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bundlewise.hints.facts import ImageFacts, Variant, facts_for
+from bundlewise.hints.facts import facts_for
 from bundlewise.hints.head import existing_preloads, insert_in_head
 from bundlewise.hints.images import ImageHints
 from bundlewise.hints.options import HintOptions
-from bundlewise.html.edit import PageEditor, escape_attr
-from bundlewise.html.scan import Tag
+from bundlewise.images.records import ShippedImage, Variant
+from bundlewise.pages.edit import PageEditor, escape_attr
+from bundlewise.pages.scan import Tag
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
-    from bundlewise.rewrite import PageRewrite
+    from bundlewise.pages.rewrite import PageRewrite
+    from bundlewise.state import BuildState
 
 __all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "finish", "hint_page"]
+
+ImageFacts = ShippedImage
+"""What `hint_page` takes for each image: the image step's record (`images.records`)."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +43,12 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
     if not options.enabled:
         return
     from bundlewise.hints.fonts import initial_fonts
-    from bundlewise.rewrite import public_url
+    from bundlewise.pages.rewrite import public_url
 
     config, page = state.config, rewrite.page
     facts = {}
     for index, source in rewrite.images.items():
-        found = facts_for(source, state.page_files.get(source), state.images, config.root)
+        found = facts_for(source, state.page_files.get(source), state.images)
         if found is not None:
             facts[index] = found
     fonts = initial_fonts(
@@ -70,7 +74,7 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
 def finish(state: BuildState, rewrite: PageRewrite) -> str:
     """The page's final text: its edits applied, then its small stylesheets inlined."""
     from bundlewise.hints.inline_css import inline_stylesheets, stylesheet_urls
-    from bundlewise.rewrite import public_url
+    from bundlewise.pages.rewrite import public_url
 
     text = rewrite.editor.apply()
     options = getattr(state.config, "html", None) or HintOptions()
@@ -90,7 +94,7 @@ def finish(state: BuildState, rewrite: PageRewrite) -> str:
 def hint_page(
     editor: PageEditor,
     tags: Sequence[Tag],
-    facts: Mapping[int, ImageFacts],
+    facts: Mapping[int, ShippedImage],
     url: Callable[[str], str],
     fonts: Sequence[str],
     options: HintOptions,

@@ -28,9 +28,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from bundlewise.css_urls import find_urls
-from bundlewise.html.edit import PageEditor, escape_attr
-from bundlewise.html.scan import Tag, scan_tags
+from bundlewise.css.urls import find_urls
+from bundlewise.pages.edit import PageEditor, escape_attr
+from bundlewise.pages.scan import Tag, scan_tags
 
 _ALLOWED_ATTRS = frozenset(("rel", "href", "media", "type", "crossorigin"))
 _SOURCE_MAP = re.compile(r"\s*/\*[#@] sourceMappingURL=[^*]*\*/\s*$")

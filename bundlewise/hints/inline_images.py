@@ -18,15 +18,16 @@ import base64
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
-from bundlewise.hints.facts import MIME, ImageFacts
-from bundlewise.html.edit import PageEditor
-from bundlewise.html.scan import Tag
+from bundlewise.images.formats import MIME_TYPES
+from bundlewise.images.records import ShippedImage
+from bundlewise.pages.edit import PageEditor
+from bundlewise.pages.scan import Tag
 
 
 def inline_small_images(
     editor: PageEditor,
     tags: Sequence[Tag],
-    facts: Mapping[int, ImageFacts],
+    facts: Mapping[int, ShippedImage],
     read: Callable[[str], bytes | None],
     limit: int,
 ) -> None:
@@ -37,10 +38,12 @@ def inline_small_images(
         if tag.name != "img" or tag.inert is not None or tag.picture is not None:
             continue
         found = facts.get(tag.index)
-        if found is None or tag.has("srcset") or found.format not in MIME:
+        if found is None or tag.has("srcset") or found.format not in MIME_TYPES:
             continue
         if any(v.path != found.path for v in found.variants):
             continue  # responsive markup will list those files
+        if not found.path:
+            continue
         data = read(found.path)
         if data is None or len(data) > limit:
             continue
@@ -56,4 +59,4 @@ def data_url(fmt: str, data: bytes) -> str:
             pass
         else:
             return "data:image/svg+xml," + quote(text.strip(), safe=" /:=;,'").replace(" ", "%20")
-    return f"data:{MIME[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
+    return f"data:{MIME_TYPES[fmt]};base64,{base64.b64encode(data).decode('ascii')}"

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from bundlewise.config import Config
     from bundlewise.errors import BundlewiseError
     from bundlewise.esbuild.callbacks import PluginSetup
-    from bundlewise.graph import BuildGraph
+    from bundlewise.esbuild.graph import BuildGraph
     from bundlewise.images import OptimizedImage
+    from bundlewise.report.record import Stats
     from bundlewise.result import BuildResult, PageResult
 
 Order = Literal["pre", "normal", "post"]
@@ -73,7 +74,7 @@ class Build:
 
     def url(self, path: str, page: str) -> str:
         """The URL under which output `path` is written into page `page` (honours `base`)."""
-        from bundlewise.rewrite import public_url
+        from bundlewise.pages.rewrite import public_url
 
         return public_url(self.config, path, page)
 
@@ -159,7 +160,7 @@ class Plugin:
         stylesheets, modulepreloads and hints, just before the page is written to
         `build.out_dir / page.output`. Every script, stylesheet and chunk the page loads is
         already written under its final name (`page.scripts`, `page.preloads`,
-        `page.stylesheets`), so their bytes may be read. Return the new text. `bundlewise.html`
+        `page.stylesheets`), so their bytes may be read. Return the new text. `bundlewise.pages`
         (`scan_tags`, `PageEditor`) edits tags at exact offsets and keeps every other byte."""
         return None
 
@@ -170,12 +171,13 @@ class Plugin:
         return None
 
     def on_post_build(
-        self, result: BuildResult, *, stats: dict[str, Any], build: Build
+        self, result: BuildResult, *, stats: Stats, build: Build
     ) -> BuildResult | None:
         """Called when every file is written, compressed siblings (`.br`, `.gz`) included, before
         the staging folder replaces the output folder. Files written into `build.out_dir` now
         ship with the build; `result.out_dir` is where they will end up. `stats` is the size
-        document of the build. Raising, or reporting an error, leaves the old output in place."""
+        record of the build (`bundlewise.report.Stats`; `stats.to_dict()` is the JSON document
+        `bundlewise-stats.json` holds). Raising, or reporting an error, leaves the old output in place."""
         return None
 
     def on_build_error(self, error: BundlewiseError, *, build: Build) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import linecache
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -25,6 +24,7 @@ from bundlewise.config import Config
 from bundlewise.errors import ConfigError, Location, Message
 from bundlewise.plugins.base import HOOKS, Order, Plugin
 from bundlewise.plugins.options import validate_options
+from bundlewise.raised_at import frame_in
 
 ENTRY_POINT_GROUP = "bundlewise.plugins"
 FIRST_PARTY = ("cache_headers", "sri")
@@ -237,19 +237,6 @@ def _order(value: Any, name: str, problems: list[Message]) -> Order:
 
 def _at(where: str, key: str = "") -> Location:
     return Location(f"{where}: {key}" if key else where)
-
-
-def frame_in(exc: BaseException, file: str | None) -> Location | None:
-    """The innermost line of `file` in the traceback of `exc` (where the plugin failed)."""
-    if file is None:
-        return None
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == file and frame.lineno:
-            line = linecache.getline(file, frame.lineno).rstrip("\r\n")
-            indent = len(line) - len(line.lstrip())
-            found = Location(file, frame.lineno, indent, line)
-    return found
 
 
 def _origin(exc: BaseException) -> tuple[str, ...]:

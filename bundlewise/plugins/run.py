@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.plugins.base import HOOKS, Build
-from bundlewise.plugins.load import LoadedPlugin, frame_in
+from bundlewise.plugins.load import LoadedPlugin
+from bundlewise.raised_at import frame_in
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.callbacks import EsbuildPlugins
@@ -137,7 +138,7 @@ def check_returned(plugin: LoadedPlugin, hook: str, value: Any) -> None:
 
 def _return_types() -> dict[str, type]:
     from bundlewise.config import Config
-    from bundlewise.graph import BuildGraph
+    from bundlewise.esbuild.graph import BuildGraph
     from bundlewise.images import OptimizedImage
     from bundlewise.result import BuildResult
 

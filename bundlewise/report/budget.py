@@ -26,17 +26,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from bundlewise.audit.budgets import TIMING_KEYS, TimingBudget, parse_timing_budget
 from bundlewise.errors import Location, Message
 from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
-from bundlewise.report.stats import SHIPPED_KINDS
+from bundlewise.report.measured import SHIPPED_KINDS, Measure
 from bundlewise.report.units import Increase, parse_increase, parse_size
-
-Measure = Literal["raw", "gzip", "brotli"]
 
 DEFAULT_INITIAL = 200_000
 _KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files",
@@ -99,6 +97,17 @@ class BudgetConfig:
             lighthouse_path=data.get("lighthouse_path"),
             lighthouse=tuple(LighthouseBudget.from_dict(b) for b in data.get("lighthouse", [])),
         )
+
+
+def budget_to_check(budget: BudgetConfig | None, compressed: bool) -> tuple[BudgetConfig, str]:
+    """The budget a build checks, and a line of information when it differs from the config:
+    without compressed sizes to measure, it is checked on raw sizes (larger, so the check errs
+    on the safe side)."""
+    budget = budget or BudgetConfig()
+    if budget.measure == "raw" or compressed:
+        return budget, ""
+    info = f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
+    return replace(budget, measure="raw"), info
 
 
 class _Parser:

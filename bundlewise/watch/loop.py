@@ -18,9 +18,11 @@ from typing import Any, Protocol
 
 from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
-from bundlewise.output import BackgroundRemoval
-from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes, start_observer
-from bundlewise.watch.incremental import IncrementalBundler
+from bundlewise.esbuild.bundler import ServiceBundler
+from bundlewise.staging import BackgroundRemoval
+from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
+from bundlewise.watch.observer import start_observer
+from bundlewise.watch.outside import OutsideFiles
 
 
 class Reporter(Protocol):
@@ -74,10 +76,11 @@ class Watcher:
         self.reporter = reporter
         self.listeners: list[Callable[[BuildOutcome], None]] = []
         self.config = self._profile(load())
-        self.bundler = IncrementalBundler()
+        self.bundler = ServiceBundler(incremental=True)
         self.plugins: Any = None
         self._digests: dict[str, str] = {}
         self._removal: BackgroundRemoval | None = None
+        self._outside: OutsideFiles | None = None
 
     def run(self) -> None:
         """Never returns normally; Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit) end it."""
@@ -125,11 +128,14 @@ class Watcher:
                 "keeping the last good output, watching for changes"
             )
         else:
-            for warning in result.warnings:
-                self.reporter.message(warning)
+            for message in (*result.warnings, *result.infos):
+                self.reporter.message(message)
             outcome = BuildOutcome(ok=True, changed=self._changed_outputs())
             verb = "built" if initial else "rebuilt"
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
+        if self._outside is not None:
+            # A failed build names its files too: fixing the partial that broke it rebuilds.
+            self._outside.update(self.bundler.watch_files)
         for listener in self.listeners:
             listener(outcome)
         if self._removal is not None:
@@ -168,7 +174,13 @@ class Watcher:
             if allowed(path):
                 debouncer.add(path)
 
-        return start_observer(config.root, on_path, self.options.poll, self.reporter.info, allowed)
+        observer = start_observer(
+            config.root, on_path, self.options.poll, self.reporter.info, allowed
+        )
+        # `watch_files` outside the tree: filtered by their own list, not by `allowed`.
+        self._outside = OutsideFiles(observer, debouncer.add, allowed)
+        self._outside.update(self.bundler.watch_files)
+        return observer
 
     def _name_odd_links(self) -> None:
         """Dangling links and link loops, which the observer does not follow (`links`)."""
