@@ -106,3 +106,15 @@ def test_picture_and_srcset_images_are_not_inlined(tmp_path: Path) -> None:
     editor = PageEditor(text)
     inline_small_images(editor, tags, {imgs[0].index: single}, lambda p: b"x", 4096)
     assert editor.apply().startswith('<img src="data:image/png;base64,eA==">')
+
+
+def test_override_attr_replaces_a_value_set_before() -> None:
+    from bundlewise.pages import PageEditor, scan_tags
+
+    text = '<img src="a.svg">'
+    (img,) = scan_tags(text)
+    editor = PageEditor(text)
+    editor.set_attr(img, "src", "/assets/a-H.svg")  # the hashed URL, set by the rewrite
+    editor.override_attr(img, "src", "data:image/svg+xml,x")
+    assert editor.apply() == '<img src="data:image/svg+xml,x">'
+    assert editor.value(img, "src") == "data:image/svg+xml,x"

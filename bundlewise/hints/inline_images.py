@@ -47,7 +47,7 @@ def inline_small_images(
         data = read(found.path)
         if data is None or len(data) > limit:
             continue
-        editor.set_attr(tag, "src", data_url(found.format, data))
+        editor.override_attr(tag, "src", data_url(found.format, data))
         editor.changes.append(f"<img> line {tag.line}: {found.path} inlined ({len(data)} bytes)")
 
 

@@ -37,8 +37,7 @@ class PageEditor:
     """(tag start, attribute) → value given by `set_attr`, for features that run later."""
 
     def set_attr(self, tag: Tag, name: str, value: str, *, note: str = "") -> None:
-        """Set `name=value` on `tag`, replacing the value in place when the attribute exists
-        (and any value set before)."""
+        """Set `name=value` on `tag`, replacing the value in place when the attribute exists."""
         self.values[(tag.start, name)] = value
         attr = tag.attr(name)
         if attr is not None and attr.value is not None:
@@ -46,9 +45,6 @@ class PageEditor:
             raw = escape_attr(value) if quote != "'" else html.escape(value, quote=True)
             if not quote:
                 raw = f'"{escape_attr(value)}"'
-            # Set twice (a hashed URL, then a data: URL): the later value wins.
-            span = (attr.value_start, attr.value_end)
-            self.edits = [e for e in self.edits if (e.start, e.end) != span or e.start == e.end]
             self.edits.append(Edit(attr.value_start, attr.value_end, raw))
         elif attr is not None:  # bare attribute: give it a value
             self.edits.append(Edit(attr.start, attr.end, f'{name}="{escape_attr(value)}"'))
@@ -56,6 +52,16 @@ class PageEditor:
             self.add_attr(tag, f'{name}="{escape_attr(value)}"')
         if note:
             self.changes.append(note)
+
+    def override_attr(self, tag: Tag, name: str, value: str) -> None:
+        """`set_attr` for a value an earlier step already set on purpose (a hashed URL that
+        becomes a `data:` URL): the earlier edit goes. Setting twice by `set_attr` stays an
+        error, so two steps cannot overwrite each other unawares."""
+        attr = tag.attr(name)
+        if attr is not None and attr.value is not None:
+            span = (attr.value_start, attr.value_end)
+            self.edits = [e for e in self.edits if (e.start, e.end) != span]
+        self.set_attr(tag, name, value)
 
     def value(self, tag: Tag, name: str) -> str | None:
         """The value `name` will have once edits are applied (if set through `set_attr`)."""
