@@ -205,11 +205,11 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
     config = _load_config(app, config_path, overrides)
-    for section, flag in (("images", images), ("compress", compress)):
-        options = getattr(config, section)
-        if flag is not None and options is not None:
-            config = replace(config, **{section: replace(options, enabled=flag)})
-    if cache_read_only and config.cache is not None:
+    if images is not None:
+        config = replace(config, images=replace(config.images, enabled=images))
+    if compress is not None:
+        config = replace(config, compress=replace(config.compress, enabled=compress))
+    if cache_read_only:
         config = replace(config, cache=replace(config.cache, read_only=True))
     started = time.perf_counter()
     result = run_build(config, notice=console.info)
@@ -476,10 +476,8 @@ def cache_group() -> None:
 
 
 def _cache_settings(app: Path, config_path: Path | None) -> tuple[Path, int]:
-    from bundlewise.cache.options import CacheOptions
-
     config = _load_config(app, config_path, {})
-    return config.cache_dir, (config.cache or CacheOptions()).max_size
+    return config.cache_dir, config.cache.max_size
 
 
 @cache_group.command("info", context_settings=CONTEXT_SETTINGS)

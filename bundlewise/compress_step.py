@@ -11,8 +11,8 @@ if TYPE_CHECKING:
 
 def run(state: BuildState, result: BuildResult) -> dict[str, Any]:
     """Compress the outputs in staging; return each file's raw/gzip/brotli sizes."""
-    from bundlewise.compress import CompressOptions, compress_outputs
+    from bundlewise.compress import compress_outputs
 
-    options = state.config.compress or CompressOptions(enabled=False)
+    options = state.config.compress
     files = [f.path for f in result.files]
     return dict(compress_outputs(state.staging, files, options, state.cache))

@@ -43,7 +43,7 @@ _ESBUILD_HASH = re.compile(r"-[A-Z2-7]{8}$")
 def run(state: BuildState) -> None:
     """Write the variants of CSS images and give every stylesheet its `image-set()`s."""
     html = state.config.html
-    if html is None or not html.enabled or not html.css_image_set or not state.css_images:
+    if not html.enabled or not html.css_image_set or not state.css_images:
         return
     sets = _write_variants(state)
     if not sets or state.graph is None:

@@ -45,7 +45,7 @@ class ImageInfo:
 
 def run(state: BuildState) -> None:
     options = state.config.images
-    if options is None or not options.enabled:
+    if not options.enabled:
         return
     from bundlewise.images import ImageJob, optimize_images
 

@@ -452,12 +452,11 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
     from bundlewise.images_step import summary as images_step_summary
-    from bundlewise.report import BudgetConfig, compute_stats
+    from bundlewise.report import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    budget = state.config.budget or BudgetConfig()
-    compress = state.config.compress
-    if budget.measure != "raw" and not (compress and compress.enabled):
+    budget = state.config.budget
+    if budget.measure != "raw" and not state.config.compress.enabled:
         # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
         state.log.warning(
             f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
