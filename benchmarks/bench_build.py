@@ -26,8 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import esbuild_binary, median_of, three_times_ten, timed
 
-from bundlewise.bundle import esbuild_args
 from bundlewise.config import Config, load_config
+from bundlewise.esbuild.args import esbuild_args
 
 
 def main() -> None:

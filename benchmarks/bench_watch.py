@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "benchmarks" / ".cache"
 sys.path.insert(0, str(ROOT))
 
-from bundlewise.bundle import ASSET_LOADERS  # noqa: E402
 from bundlewise.esbuild import find_esbuild  # noqa: E402
+from bundlewise.esbuild.args import ASSET_LOADERS  # noqa: E402
 
 # An app: the file to edit, our output for it, esbuild's output for it, and the entries.
 App = tuple[Path, str, str, list[str]]

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Location, Message
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.specifiers import locate_specifier
 
 if TYPE_CHECKING:
-    from bundlewise.pages import Page
+    from bundlewise.pages.read import Page
 
 # Import paths that name a file relative to the importer (CSS `url(x.png)` and `@import "x.css"`
 # are relative without the `./`).

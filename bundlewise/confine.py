@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Message
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.sourcemap import confine_sources, insert_into_map, needs_confining
 from bundlewise.specifiers import locate_specifier
 from bundlewise.workspace import Package, allowed_folders, dependency_name, find_packages

@@ -1,7 +1,7 @@
 """Files in the output folder that no build wrote: carried into each new output, never deleted.
 
 A deployed `dist/` often holds files of its own: the `.git` of a `gh-pages` checkout, a `CNAME`,
-notes. Every build replaces the whole folder (see `output`), so these would be lost.
+notes. Every build replaces the whole folder (see `staging`), so these would be lost.
 The marker file records the files the last build wrote; anything else in the folder is foreign.
 
 - `.git` is always kept (Vite's `emptyOutDir` spares it too), even with `--empty-out-dir`.

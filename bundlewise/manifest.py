@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 
 
 def chunk_key(graph: BuildGraph, path: str) -> str:

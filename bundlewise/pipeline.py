@@ -22,33 +22,32 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bundlewise.bundle import run_bundle
 from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.confine import confine
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
-from bundlewise.esbuild.bundler import ServiceBundler
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.bundler import Bundler, ServiceBundler
+from bundlewise.esbuild.graph import BuildGraph, Output
+from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
 from bundlewise.manifest import build_manifest, serialize
-from bundlewise.output import (
+from bundlewise.pages.read import Page, find_pages, read_page
+from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
+from bundlewise.plugins import Build, PluginRunner, load_plugins
+from bundlewise.plugins.esbuild_setup import esbuild_plugins
+from bundlewise.rehash import hashed_name, rehash, rewrite_references
+from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.staging import (
     MARKER,
     Staging,
     check_build_sources,
     check_graph_sources,
     check_out_dir,
 )
-from bundlewise.pages import Page, find_pages, read_page
-from bundlewise.plugins import Build, PluginRunner, load_plugins
-from bundlewise.plugins.esbuild_setup import esbuild_plugins
-from bundlewise.preload import wrap_dynamic_imports
-from bundlewise.rehash import hashed_name, rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
-from bundlewise.webmanifest import add_manifest_files, write_manifests
 
 if TYPE_CHECKING:
-    from bundlewise.rewrite import PageRewrite
+    from bundlewise.pages.rewrite import PageRewrite
 
 
 @dataclass
@@ -70,9 +69,9 @@ class BuildState:
     css_images: dict[str, Any] = field(default_factory=dict)
     """Output path → optimized image with its full-width variants, for each CSS/JS image."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
-    """Source → what the image step did with it (`images_step.summary` counts them)."""
+    """Source → what the image step did with it (`images.step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Output → outputs its bytes name beyond what the metafile records (see `preload`)."""
+    """Output → outputs its bytes name beyond what the metafile records (see `js.lazy_chunk_css`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     plugins: PluginRunner = field(default_factory=PluginRunner)
@@ -103,11 +102,6 @@ class BuildState:
 T = TypeVar("T")
 
 
-# The esbuild step, `run_bundle`'s signature (a `ServiceBundler`). The watcher passes one that
-# keeps esbuild's incremental state between rebuilds (`bundlewise.watch.incremental`).
-Bundler = Callable[..., tuple[BuildGraph, list[Message]]]
-
-
 def build(
     config: Config,
     plugins: PluginRunner | None = None,
@@ -124,7 +118,7 @@ def build(
         plugins = load_plugins(config)
     own = ServiceBundler() if bundler is None else None
     try:
-        return run_steps(config, plugins, own or bundler or run_bundle, notice)
+        return run_steps(config, plugins, bundler or own, notice)  # type: ignore[arg-type]
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
     finally:
@@ -135,7 +129,7 @@ def build(
 def run_steps(
     config: Config,
     plugins: PluginRunner,
-    bundler: Bundler = run_bundle,
+    bundler: Bundler,
     notice: Callable[[str], None] = lambda text: None,
 ) -> BuildResult:
     log = MessageLog()
@@ -197,8 +191,8 @@ def start_early(bundler: Bundler, config: Config) -> None:
 
 def _import_late_steps() -> None:
     """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
-    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images_step",
-                 "bundlewise.compress_step", "bundlewise.compress"):  # fmt: skip
+    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images.step",
+                 "bundlewise.compress.step", "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -280,27 +274,27 @@ def copy_public(state: BuildState) -> None:
 
 
 def keep_lazy_css_lazy(state: BuildState) -> None:
-    """Each script's CSS bundle holds only its static imports' stylesheets (see `initial_css`)."""
-    from bundlewise import initial_css
+    """Each script's CSS bundle holds only its static imports' stylesheets (see `css.initial`)."""
+    from bundlewise.css import initial
 
-    initial_css.run(state)
+    initial.run(state)
 
 
 def resolve_image_set_strings(state: BuildState) -> None:
     """`image-set()` strings and root-absolute URLs, which esbuild leaves as written."""
-    from bundlewise import written_css_urls
-    from bundlewise.css_refs import check_js_externals, css_externals, missing_url_warnings
+    from bundlewise.css import written_urls
+    from bundlewise.css.refs import check_js_externals, css_externals, missing_url_warnings
 
     assert state.graph is not None
     state.log.extend(check_js_externals(state.graph, css_externals(state.config)))
     state.log.raise_if_errors()
     state.log.extend(missing_url_warnings(state.config, state.graph))
-    written_css_urls.run(state)
+    written_urls.run(state)
 
 
 def check_shipped_css(state: BuildState) -> None:
-    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css_check`)."""
-    from bundlewise.css_check import check_css
+    """Warn about preprocessor syntax (`@apply`, `$var`) left in the CSS we ship (`css.check`)."""
+    from bundlewise.css.check import check_css
 
     assert state.graph is not None
     out = os.path.relpath(state.config.out_dir, state.config.root).replace(os.sep, "/")
@@ -319,21 +313,21 @@ def preload_lazy_css(state: BuildState) -> None:
 
 def optimize_images(state: BuildState) -> None:
     """Re-encode images referenced from CSS/JS (same format) and from HTML (with variants)."""
-    from bundlewise import images_step
+    from bundlewise.images import step as image_step
 
-    images_step.run(state)
+    image_step.run(state)
 
 
 def modern_css_images(state: BuildState) -> None:
     """CSS background images get `image-set()` with their AVIF/WebP variants."""
-    from bundlewise import css_image_set
+    from bundlewise.css import image_set
 
-    css_image_set.run(state)
+    image_set.run(state)
 
 
 def add_font_fallbacks(state: BuildState) -> None:
     """Metric-matched fallback faces for web fonts (no layout shift when they swap in)."""
-    from bundlewise import font_fallbacks
+    from bundlewise.css import font_fallbacks
 
     font_fallbacks.run(state)
 
@@ -392,7 +386,7 @@ def copy_page_assets(state: BuildState) -> None:
 def write_pages(state: BuildState) -> None:
     assert state.graph is not None
     from bundlewise import hints
-    from bundlewise.rewrite import rewrite_page
+    from bundlewise.pages.rewrite import rewrite_page
 
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
@@ -444,14 +438,14 @@ def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
 
 def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
     """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise import compress_step
+    from bundlewise.compress import step as compress_step
 
     return compress_step.run(state, result)
 
 
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
-    from bundlewise.images_step import summary as images_step_summary
+    from bundlewise.images.step import summary as images_step_summary
     from bundlewise.report import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 

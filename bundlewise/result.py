@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bundlewise.errors import Message
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 
 FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
 

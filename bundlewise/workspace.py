@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bundlewise.graph import SourceImport
+from bundlewise.esbuild.graph import SourceImport
 
 _WORKSPACE_MARKERS = (".git", "pnpm-workspace.yaml")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bundlewise.config import Config
-from bundlewise.html import PageEditor, scan_tags
+from bundlewise.pages import PageEditor, scan_tags
 from bundlewise.plugins import Build, Plugin
 from bundlewise.result import PageResult
 

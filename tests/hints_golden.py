@@ -22,8 +22,8 @@ from urllib.parse import quote, unquote
 
 from bundlewise.hints import HintOptions, ImageFacts, Variant, hint_page
 from bundlewise.hints.facts import format_of
-from bundlewise.html import PageEditor, scan_tags
-from bundlewise.html.edit import split_srcset
+from bundlewise.pages import PageEditor, scan_tags
+from bundlewise.pages.edit import split_srcset
 
 CASES = Path(__file__).parent / "data" / "html"
 MARKER = re.compile(r"^%% output\r?\n", re.MULTILINE)

@@ -11,7 +11,7 @@ from typing import Any
 
 from bundlewise.config_schema import Problems
 from bundlewise.errors import Message
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.report.budget import BudgetConfig, read_budget
 from bundlewise.result import BuildResult, OutputFile, PageResult, file_kind
 

@@ -12,7 +12,7 @@ import pytest
 from build_invariants import fails
 
 from bundlewise.casing import import_case_collisions
-from bundlewise.graph import BuildGraph, SourceImport
+from bundlewise.esbuild.graph import BuildGraph, SourceImport
 
 PAGE = '<!doctype html>\n<script type="module" src="./src/main.js"></script>\n'
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bundlewise.font_fallbacks import add_fallbacks, read_metrics
+from bundlewise.css.font_fallbacks import add_fallbacks, read_metrics
 
 REPO = Path(__file__).resolve().parents[1]
 INTER = REPO / "sample_app" / "fonts" / "inter-latin-400-normal.woff2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bundlewise.hints import HintOptions, ImageFacts, hint_page
-from bundlewise.html import PageEditor, scan_tags
+from bundlewise.pages import PageEditor, scan_tags
 
 PHOTO = ImageFacts(800, 600, "a.jpg", "jpeg")
 HEAD = "<!doctype html><html><head><link rel=stylesheet href=a.css></head><body>"

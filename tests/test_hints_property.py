@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bundlewise.hints import HintOptions, ImageFacts, Variant, hint_page
-from bundlewise.html import PageEditor, scan_tags
-from bundlewise.html.scan import Tag
+from bundlewise.pages import PageEditor, scan_tags
+from bundlewise.pages.scan import Tag
 
 IMAGES = {
     "a.jpg": ImageFacts(800, 600, "a.jpg", "jpeg", (Variant("webp", 800, "a.webp"),)),

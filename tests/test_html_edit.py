@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundlewise.html import PageEditor, scan_tags
+from bundlewise.pages import PageEditor, scan_tags
 
 
 def _edit(text: str, change: str, *args: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundlewise.html import scan_tags
+from bundlewise.pages import scan_tags
 
 
 def test_offsets_cover_the_start_tag_exactly() -> None:

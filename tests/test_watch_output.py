@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from bundlewise.hints.facts import read_size
-from bundlewise.output import BackgroundRemoval, Staging, recover, trash_prefix
+from bundlewise.staging import BackgroundRemoval, Staging, recover, trash_prefix
 
 
 def build_into(out: Path, text: str) -> None:

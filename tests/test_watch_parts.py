@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from bundlewise.config import load_config
+from bundlewise.esbuild.bundler import split_args, to_message
+from bundlewise.esbuild.protocol import Packet, decode_packet, encode_packet
 from bundlewise.watch import dev_config
 from bundlewise.watch.events import (
     Debouncer,
@@ -19,8 +21,6 @@ from bundlewise.watch.events import (
     own_prefixes,
     start_observer,
 )
-from bundlewise.watch.incremental import split_args, to_message
-from bundlewise.watch.protocol import Packet, decode_packet, encode_packet
 
 
 def test_packets_round_trip() -> None:

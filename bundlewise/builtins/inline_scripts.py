@@ -37,7 +37,7 @@ class InlineScripts(Plugin):
 
         def load(args: LoadArgs) -> LoadResult | None:
             from bundlewise.js.inline import modules_to_bundle
-            from bundlewise.pages import read_page
+            from bundlewise.pages.read import read_page
 
             page_source, index = parse_inline_id(INLINE_PREFIX + args.path)
             page_path = config.root / page_source

@@ -87,8 +87,8 @@ def _inline(args: LoadArgs, build: Build) -> LoadResult:
 
 def _bundle_css(path: Path, build: Build) -> LoadResult:
     """The stylesheet bundled by esbuild on its own (a second, small run), as text."""
-    from bundlewise.bundle import ASSET_LOADERS
     from bundlewise.esbuild import find_esbuild, run_esbuild
+    from bundlewise.esbuild.args import ASSET_LOADERS
 
     config = build.config
     binary = find_esbuild(config.root, config.esbuild)

@@ -3,7 +3,7 @@
 Browsers and Vite read a root-absolute URL as one of the site; esbuild reads it as a path on the
 file system and fails. Here such an `@import` resolves to the file in the app root, so that it is
 bundled like a relative one. A file of `public/` is left to esbuild, which keeps it as a URL (see
-`bundlewise.css_refs`).
+`bundlewise.css.refs`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`@import "pkg"` in a stylesheet resolves to the package's stylesheet (see `css_packages`).
+"""`@import "pkg"` in a stylesheet resolves to the package's stylesheet (see `css.packages`).
 
 A resolve callback, not an esbuild alias or `--conditions=style`: it answers only for `@import`
 (kind `import-rule`), so a JS import of the same package still gets the package's JS. Only the
@@ -17,7 +17,7 @@ class StylePackages(Plugin):
     """Bare `@import`s of packages that ship a stylesheet (`style` condition or field)."""
 
     def on_esbuild_setup(self, esbuild: PluginSetup, *, build: Build) -> None:
-        from bundlewise.css_packages import style_aliases
+        from bundlewise.css.packages import style_aliases
 
         root = build.config.root
         targets = {name: root / path for name, path in style_aliases(build.config).items()}

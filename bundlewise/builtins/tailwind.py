@@ -29,7 +29,7 @@ from bundlewise.plugins.base import Build, Plugin
 
 ENV_BINARY = "BUNDLEWISE_TAILWIND"
 # v4's entry points. v3's `@tailwind base;` directives need v3's config and PostCSS: such a file is
-# left alone, and the check for preprocessor syntax in shipped CSS (`css_check.py`) says so.
+# left alone, and the check for preprocessor syntax in shipped CSS (`css/check.py`) says so.
 USES_TAILWIND = re.compile(rb"@(?:import|reference)\s+(?:url\(\s*)?[\"']tailwindcss[\"'/]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -1,6 +1,6 @@
 """The esbuild step of a build, on the service: production builds and the watcher alike.
 
-`ServiceBundler` has `bundle.run_bundle`'s signature. A production build makes one, `start()`s
+`ServiceBundler` is the pipeline's `Bundler`. A production build makes one, `start()`s
 it as soon as the config is known (so the esbuild child boots while Python reads the pages), runs
 one build and `close()`s it: the child never outlives the build. The watcher makes one with
 `incremental=True`: it keeps a build context open while the arguments and the shape of the plugin
@@ -21,13 +21,17 @@ from bundlewise.esbuild.service import EsbuildService, ServiceResult
 
 if TYPE_CHECKING:
     from bundlewise.config import Config
-    from bundlewise.graph import BuildGraph
+    from bundlewise.esbuild.graph import BuildGraph
 
 EntryPair = tuple[str, str]
 
+# The esbuild step as the pipeline calls it: (config, entries, outdir, out_root, edit_args,
+# plugins) → the graph and esbuild's warnings. A `ServiceBundler` is one.
+Bundler = Callable[..., "tuple[BuildGraph, list[Message]]"]
+
 
 class ServiceBundler:
-    """Call it like `run_bundle`; call `close()` when done (ends the esbuild child)."""
+    """A `Bundler`; call `close()` when done (ends the esbuild child)."""
 
     def __init__(self, *, incremental: bool = False) -> None:
         self.incremental = incremental
@@ -51,8 +55,8 @@ class ServiceBundler:
         edit_args: Callable[[list[str]], list[str]] | None = None,
         plugins: EsbuildPlugins | None = None,
     ) -> tuple[BuildGraph, list[Message]]:
-        from bundlewise.bundle import esbuild_args, metafile_json
-        from bundlewise.graph import parse_metafile
+        from bundlewise.esbuild.args import esbuild_args, metafile_json
+        from bundlewise.esbuild.graph import parse_metafile
 
         args = esbuild_args(config, entries, outdir)
         flags, pairs = split_args(edit_args(args) if edit_args else args)

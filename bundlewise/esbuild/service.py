@@ -257,7 +257,7 @@ class EsbuildService:
         elif code < 0:
             how = f"was killed by {describe_signal(-code)}"
         elif code == 0:
-            from bundlewise.bundle import REAL_ESBUILD
+            from bundlewise.esbuild.args import REAL_ESBUILD
 
             return EsbuildError(
                 Message(f"esbuild {self.binary} exited 0 without answering; {REAL_ESBUILD}")

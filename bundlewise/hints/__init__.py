@@ -16,12 +16,12 @@ from bundlewise.hints.facts import ImageFacts, Variant, facts_for
 from bundlewise.hints.head import existing_preloads, insert_in_head
 from bundlewise.hints.images import ImageHints
 from bundlewise.hints.options import HintOptions
-from bundlewise.html.edit import PageEditor, escape_attr
-from bundlewise.html.scan import Tag
+from bundlewise.pages.edit import PageEditor, escape_attr
+from bundlewise.pages.scan import Tag
 
 if TYPE_CHECKING:
+    from bundlewise.pages.rewrite import PageRewrite
     from bundlewise.pipeline import BuildState
-    from bundlewise.rewrite import PageRewrite
 
 __all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "hint_page"]
 
@@ -38,7 +38,7 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
     if not options.enabled:
         return
     from bundlewise.hints.fonts import initial_fonts
-    from bundlewise.rewrite import public_url
+    from bundlewise.pages.rewrite import public_url
 
     config, page = state.config, rewrite.page
     facts = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bundlewise.html.edit import PageEditor
-from bundlewise.html.scan import Tag
+from bundlewise.pages.edit import PageEditor
+from bundlewise.pages.scan import Tag
 
 # Tags that end the head: anything rendered in the body.
 _HEAD_TAGS = ("html", "head", "meta", "title", "base", "link", "script", "style", "noscript")

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from bundlewise.hints.facts import MIME, ImageFacts
 from bundlewise.hints.options import HintOptions
-from bundlewise.html.edit import PageEditor, escape_attr
-from bundlewise.html.scan import Tag
+from bundlewise.pages.edit import PageEditor, escape_attr
+from bundlewise.pages.scan import Tag
 
 _PIXELS = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(?:px)?\s*$")
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, Message
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.js.jsx import resolve_jsx
 
 # `React.createElement` where `React` is a free name (not `x.React`, not a renamed import).

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from bundlewise.config import Config
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.js.edits import Edit, edit_output
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bundlewise.html import Tag
-    from bundlewise.pages import Page
+    from bundlewise.pages.read import Page
+    from bundlewise.pages.scan import Tag
 
 INLINE_PREFIX = "bundlewise-inline-script:"
 

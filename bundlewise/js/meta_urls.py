@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, Message
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.js.edits import Edit, edit_output
 from bundlewise.js.file_urls import url_from
 from bundlewise.rehash import hashed_name

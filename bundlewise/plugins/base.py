@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bundlewise.config import Config
     from bundlewise.errors import BundlewiseError
     from bundlewise.esbuild.callbacks import PluginSetup
-    from bundlewise.graph import BuildGraph
+    from bundlewise.esbuild.graph import BuildGraph
     from bundlewise.images import OptimizedImage
     from bundlewise.result import BuildResult, PageResult
 
@@ -73,7 +73,7 @@ class Build:
 
     def url(self, path: str, page: str) -> str:
         """The URL under which output `path` is written into page `page` (honours `base`)."""
-        from bundlewise.rewrite import public_url
+        from bundlewise.pages.rewrite import public_url
 
         return public_url(self.config, path, page)
 
@@ -159,7 +159,7 @@ class Plugin:
         stylesheets, modulepreloads and hints, just before the page is written to
         `build.out_dir / page.output`. Every script, stylesheet and chunk the page loads is
         already written under its final name (`page.scripts`, `page.preloads`,
-        `page.stylesheets`), so their bytes may be read. Return the new text. `bundlewise.html`
+        `page.stylesheets`), so their bytes may be read. Return the new text. `bundlewise.pages`
         (`scan_tags`, `PageEditor`) edits tags at exact offsets and keeps every other byte."""
         return None
 

@@ -137,7 +137,7 @@ def check_returned(plugin: LoadedPlugin, hook: str, value: Any) -> None:
 
 def _return_types() -> dict[str, type]:
     from bundlewise.config import Config
-    from bundlewise.graph import BuildGraph
+    from bundlewise.esbuild.graph import BuildGraph
     from bundlewise.images import OptimizedImage
     from bundlewise.result import BuildResult
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bundlewise import __version__
 from bundlewise.errors import BundlewiseError, Location, Message
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.result import BuildResult
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ from typing import Any, Protocol
 
 from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
-from bundlewise.output import BackgroundRemoval
+from bundlewise.esbuild.bundler import ServiceBundler
+from bundlewise.staging import BackgroundRemoval
 from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes, start_observer
-from bundlewise.watch.incremental import IncrementalBundler
 
 
 class Reporter(Protocol):
@@ -72,7 +72,7 @@ class Watcher:
         self.reporter = reporter
         self.listeners: list[Callable[[BuildOutcome], None]] = []
         self.config = self._profile(load())
-        self.bundler = IncrementalBundler()
+        self.bundler = ServiceBundler(incremental=True)
         self.plugins: Any = None
         self._digests: dict[str, str] = {}
         self._removal: BackgroundRemoval | None = None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bundlewise.errors import Location, Message, location_in
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 
 # At-rule → the tool that understands it.
 PREPROCESSOR_AT_RULES = {

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from bundlewise.config import Config
-from bundlewise.graph import BuildGraph
-from bundlewise.html import PageEditor
-from bundlewise.html.edit import escape_attr, split_srcset
-from bundlewise.html.head_end import insert_stylesheets
-from bundlewise.html.inline_css import rewrite_inline_css
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.js.inline import INLINE_PREFIX
-from bundlewise.pages import Page, Reference
+from bundlewise.pages.edit import PageEditor, escape_attr, split_srcset
+from bundlewise.pages.head_end import insert_stylesheets
+from bundlewise.pages.inline_css import rewrite_inline_css
+from bundlewise.pages.read import Page, Reference
 from bundlewise.result import PageResult
 
 
@@ -128,7 +127,7 @@ def _by_tag(refs: tuple[Reference, ...]) -> list[list[Reference]]:
     """References grouped by (tag, attribute), in document order."""
     groups: dict[tuple[int, str], list[Reference]] = {}
     for ref in refs:
-        if not ref.via:  # a manifest's icons are rewritten in the manifest (`webmanifest`)
+        if not ref.via:  # a manifest's icons are rewritten in the manifest (`pages.webmanifest`)
             groups.setdefault((ref.tag.index, ref.attr), []).append(ref)
     return list(groups.values())
 

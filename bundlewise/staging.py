@@ -31,8 +31,8 @@ from bundlewise.foreign import GIT, MARKER, carry_foreign, foreign_files, list_f
 from bundlewise.output_lock import OutputLock
 
 if TYPE_CHECKING:
-    from bundlewise.graph import BuildGraph
-    from bundlewise.pages import Page
+    from bundlewise.esbuild.graph import BuildGraph
+    from bundlewise.pages.read import Page
 
 __all__ = [
     "MARKER", "BackgroundRemoval", "Staging", "check_build_sources", "check_graph_sources",

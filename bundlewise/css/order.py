@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bundlewise.graph import BuildGraph, Output, SourceImport
+from bundlewise.esbuild.graph import BuildGraph, Output, SourceImport
 
 STATIC_JS_IMPORTS = ("import-statement", "require-call")
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, Location, MessageLog, location_in
-from bundlewise.pages import (
+from bundlewise.pages.read import (
     IMAGE_EXTENSIONS,
     Page,
     Reference,
@@ -144,7 +144,7 @@ def _references(manifest: WebManifest, link: Reference) -> Iterator[Reference]:
 
 def write_manifests(state: BuildState) -> None:
     """Write each linked manifest with its URLs pointing at the outputs, under a hashed name."""
-    from bundlewise.rewrite import public_url
+    from bundlewise.pages.rewrite import public_url
 
     config = state.config
     done: set[str] = set()

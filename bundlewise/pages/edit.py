@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bundlewise.html.scan import Tag
+from bundlewise.pages.scan import Tag
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 - CSS allows a bare string where `url()` would go inside `image-set()` (`image-set("a.png" 1x)`),
   and browsers resolve it like a `url()`. esbuild leaves these strings as written, relative to
   the *source* stylesheet, so in the output they point nowhere.
-- `url(/icon.png)` and `@import "/x.css"` are kept as written by esbuild (see `css_refs`).
+- `url(/icon.png)` and `@import "/x.css"` are kept as written by esbuild (see `css.refs`).
 
 This step finds them in the CSS outputs. A file of `public/` keeps its path and gets `base`; a
 file of the app resolves against the stylesheets the output was built from, is emitted as an
 asset (hashed, and optimized by the image step like every CSS image), and its URL is written in
 place, with the source map shifted to match. An `image-set()` string that names no file is a
-warning naming the source line, left as written (a missing `url()` is warned about by `css_refs`).
+warning naming the source line, left as written (a missing `url()` is warned about by `css.refs`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from bundlewise.css_urls import CssUrl, find_urls
+from bundlewise.css.urls import CssUrl, find_urls
 from bundlewise.errors import location_in
-from bundlewise.graph import Output
-from bundlewise.pages import public_file, split_url
+from bundlewise.esbuild.graph import Output
+from bundlewise.pages.read import public_file, split_url
 from bundlewise.rehash import hashed_name
 from bundlewise.sourcemap import insert_into_map
 
@@ -127,7 +127,7 @@ def _source_file(state: BuildState, out: Output, u: CssUrl) -> tuple[str, str] |
         if target.is_file() and target.is_relative_to(root):
             return target.relative_to(root).as_posix(), suffix
     if not u.in_string:
-        return None  # a missing url(): `css_refs` warns about it at its line
+        return None  # a missing url(): `css.refs` warns about it at its line
     state.log.warning(
         f'image-set() names "{url}", which resolves to no file: left as written',
         first_place,

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from bundlewise.graph import BuildGraph, Output
+from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.sourcemap import insert_into_map
 
 HELPER_NAME = "preload-helper-AAAAAAAA.js"  # placeholder hash: `rehash` names it by content

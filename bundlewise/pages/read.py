@@ -2,7 +2,7 @@
 
 This step only reads: it turns every HTML page into a `Page` with the list of `Reference`s it
 makes (scripts, stylesheets, images, other assets), each resolved to a source file inside the app
-root, or reported as an error naming the page and line. Rewriting happens in `rewrite`.
+root, or reported as an error naming the page and line. Rewriting happens in `pages.rewrite`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bundlewise.config import Config
 from bundlewise.errors import Location, MessageLog, location_in
 
 if TYPE_CHECKING:
-    from bundlewise.html import Tag
+    from bundlewise.pages.scan import Tag
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def read_page(path: Path, config: Config, log: MessageLog) -> Page:
     # surrogateescape: bytes that are not UTF-8 survive the round trip unchanged.
     text = path.read_bytes().decode("utf-8", "surrogateescape")
     text = _replace_env_vars(text, source, config, log)
-    from bundlewise.html import scan_tags  # only apps with pages pay for the HTML modules
+    from bundlewise.pages.scan import scan_tags  # only apps with pages pay for the HTML modules
 
     tags = tuple(scan_tags(text))
     refs: list[Reference] = []
@@ -183,7 +183,7 @@ def _inline_css(page: str, text: str, tag: Tag) -> list[_Found]:
     Resolved like any other reference; a missing file is a warning and stays as written, as it
     does in Vite, since CSS can name files that only the server provides.
     """
-    from bundlewise.css_urls import find_urls
+    from bundlewise.css.urls import find_urls
 
     found = []
     style = tag.get("style")
@@ -242,7 +242,7 @@ def _replace_env_vars(text: str, source: str, config: Config, log: MessageLog) -
 
 def _candidates(tag: Tag) -> list[tuple[str, str, RefKind]]:
     """(attribute, url, kind) for each local-file reference a tag can make."""
-    from bundlewise.html.edit import split_srcset
+    from bundlewise.pages.edit import split_srcset
 
     name = tag.name
     out: list[tuple[str, str, RefKind]] = []

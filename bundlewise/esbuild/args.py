@@ -1,21 +1,20 @@
-"""esbuild's arguments for a build, and one build of every script and stylesheet entry."""
+"""esbuild's command line for a build, and reading the metafile it writes."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
-from bundlewise.css_refs import css_externals
+from bundlewise.css.refs import css_externals
 from bundlewise.errors import BuildError, Message
 from bundlewise.js.args import script_args
 
 if TYPE_CHECKING:
-    from bundlewise.esbuild.callbacks import EsbuildPlugins
-    from bundlewise.graph import BuildGraph
+    pass
 
 # Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
 ASSET_LOADERS = (
@@ -59,33 +58,9 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
     args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)
-    args.extend(f"--external:{text}" for text in css_externals(config))  # see `css_refs`
+    args.extend(f"--external:{text}" for text in css_externals(config))  # see `css.refs`
     args.extend(entry_arg(e) for e in entries)
     return args
-
-
-def run_bundle(
-    config: Config,
-    entries: Sequence[str],
-    outdir: Path,
-    out_root: Path,
-    edit_args: Callable[[list[str]], list[str]] | None = None,
-    plugins: EsbuildPlugins | None = None,
-) -> tuple[BuildGraph, list[Message]]:
-    """Bundle `entries` (paths relative to the root) into `outdir`, a folder of `out_root`.
-
-    `edit_args` may change esbuild's arguments (the plugins' `on_esbuild_args`); `plugins` holds
-    the `on_resolve` / `on_load` callbacks. Returns the graph, with output paths relative to
-    `out_root`, and esbuild's warnings. Runs on a service child of its own, ended before return;
-    the pipeline uses a `ServiceBundler` directly to start the child earlier.
-    """
-    from bundlewise.esbuild.bundler import ServiceBundler
-
-    bundler = ServiceBundler()
-    try:
-        return bundler(config, entries, outdir, out_root, edit_args, plugins)
-    finally:
-        bundler.close()
 
 
 def metafile_json(data: bytes, binary: Path) -> dict[str, Any]:

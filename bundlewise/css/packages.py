@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bundlewise.config import Config
-from bundlewise.css_refs import stylesheets
+from bundlewise.css.refs import stylesheets
 
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["'])(?P<spec>[^"']+)\1""", re.IGNORECASE)
 _PACKAGE = re.compile(r"^(?P<name>(?:@[\w.-]+/)?[\w.-]+)(?:/(?P<sub>.+))?$")

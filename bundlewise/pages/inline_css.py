@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bundlewise.html.edit import PageEditor
+from bundlewise.pages.edit import PageEditor
 
 if TYPE_CHECKING:
-    from bundlewise.pages import Reference
+    from bundlewise.pages.read import Reference
 
 
 def rewrite_inline_css(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bundlewise.html.edit import PageEditor
-from bundlewise.html.scan import Tag
+from bundlewise.pages.edit import PageEditor
+from bundlewise.pages.scan import Tag
 
 # Start tags that may appear in `<head>`; any other one starts the body.
 _HEAD_TAGS = ("html", "head", "meta", "title", "base", "link", "script", "style", "noscript")

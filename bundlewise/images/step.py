@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from bundlewise.errors import BuildError, Message
-from bundlewise.pages import IMAGE_EXTENSIONS
+from bundlewise.pages.read import IMAGE_EXTENSIONS
 from bundlewise.rehash import hashed_name
 from bundlewise.specifiers import locate_specifier
 

@@ -1,7 +1,7 @@
 """Each script's CSS holds only what its static imports bring: lazy CSS stays lazy.
 
 esbuild puts the stylesheets of `import()`ed modules into the importing entry's CSS bundle as well
-(it has no CSS code splitting). `css_order` says what each bundle should hold; this step rebuilds
+(it has no CSS code splitting). `css.order` says what each bundle should hold; this step rebuilds
 the bundles that hold more, with a second esbuild run over generated entries that `@import` the
 right stylesheets in the right order, and puts the results in place of esbuild's first bundles.
 
@@ -26,9 +26,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bundlewise.css_order import LOCAL_CSS_SUFFIX, CssPlan, plan_css, with_css_imports
+from bundlewise.css.order import LOCAL_CSS_SUFFIX, CssPlan, plan_css, with_css_imports
 from bundlewise.errors import Location
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.rehash import HASHED_NAME
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ root-absolute URL as one of the site (a file of `public/`, or of the app root), 
 missing `url()` as a warning: CSS can name files that only the server provides. So before esbuild
 runs, the app's stylesheets are scanned for such references, and each one's text is passed as
 `--external:TEXT` (esbuild matches externals on the text as written). After the build,
-`written_css_urls` gives the root-absolute ones their final URL, `missing_url_warnings` warns about
+`css.written_urls` gives the root-absolute ones their final URL, `missing_url_warnings` warns about
 the missing ones at their line, and `check_js_externals` makes sure no JS import was let through
 by the same text (a missing JS import stays an error).
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from bundlewise.config import Config
-from bundlewise.css_urls import find_urls
+from bundlewise.css.urls import find_urls
 from bundlewise.errors import Location, Message, location_in
-from bundlewise.graph import BuildGraph
+from bundlewise.esbuild.graph import BuildGraph
 
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["']?)(?P<url>[^"')\s;]+)\1""", re.IGNORECASE)
 _SKIP_DIRS = ("node_modules",)
