@@ -38,7 +38,7 @@ class Console:
             click.echo(text, err=True, color=self.color)
 
     def message(self, message: Message) -> None:
-        color = "red" if message.severity == "error" else "yellow"
+        color = {"error": "red", "warning": "yellow"}.get(message.severity, "cyan")
         head, _, rest = message.format().partition("\n")
         click.echo(click.style(head, fg=color, bold=True) + ("\n" + rest if rest else ""),
                    err=True, color=self.color)  # fmt: skip
@@ -214,8 +214,8 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     started = time.perf_counter()
     result = run_build(config, notice=console.info)
     elapsed = time.perf_counter() - started
-    for warning in result.warnings:
-        console.message(warning)
+    for message in (*result.warnings, *result.infos):
+        console.message(message)
     _print_kept(console, result)
     for page in result.pages:
         for change in page.changes:

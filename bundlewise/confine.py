@@ -35,7 +35,7 @@ from bundlewise.specifiers import locate_specifier
 from bundlewise.workspace import Package, allowed_folders, dependency_name, find_packages
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 WORKSPACE_DIR = "_workspace"
 

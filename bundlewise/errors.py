@@ -66,13 +66,19 @@ def _utf8_len(text: str) -> int:
     return len(text.encode("utf-8", "surrogateescape"))
 
 
+Severity = Literal["error", "warning", "info"]
+
+
 @dataclass(frozen=True)
 class Message:
-    """One error or warning, with where it happened and optional notes."""
+    """One error, warning or piece of information, with where it happened and optional notes.
+
+    `info` is what a user should know about the build that is not a problem in the app (e.g.
+    "compression is off: budgets are checked on raw sizes"): shown, but never fails `--strict`."""
 
     text: str
     location: Location | None = None
-    severity: Literal["error", "warning"] = "error"
+    severity: Severity = "error"
     notes: tuple[str, ...] = ()
     plugin: str = ""
 
@@ -164,7 +170,8 @@ class EsbuildError(BuildError):
 
 @dataclass
 class MessageLog:
-    """Collects warnings and errors during a build, so a step can report all it found at once."""
+    """Collects errors, warnings and information during a build, so a step can report all it
+    found at once."""
 
     messages: list[Message] = field(default_factory=list)
 
@@ -173,6 +180,9 @@ class MessageLog:
 
     def warning(self, text: str, location: Location | None = None, **kw: object) -> None:
         self.messages.append(Message(text, location, "warning", **kw))  # type: ignore[arg-type]
+
+    def info(self, text: str, location: Location | None = None, **kw: object) -> None:
+        self.messages.append(Message(text, location, "info", **kw))  # type: ignore[arg-type]
 
     def extend(self, messages: Iterable[Message]) -> None:
         self.messages.extend(messages)
@@ -184,6 +194,10 @@ class MessageLog:
     @property
     def warnings(self) -> list[Message]:
         return [m for m in self.messages if m.severity == "warning"]
+
+    @property
+    def infos(self) -> list[Message]:
+        return [m for m in self.messages if m.severity == "info"]
 
     def raise_if_errors(self, error_type: type[BundlewiseError] = BuildError) -> None:
         if self.errors:

@@ -18,11 +18,9 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
-from bundlewise.cache import Cache
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
@@ -36,7 +34,7 @@ from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
-from bundlewise.rehash import hashed_name, rehash, rewrite_references
+from bundlewise.rehash import rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
 from bundlewise.staging import (
     MARKER,
@@ -45,61 +43,7 @@ from bundlewise.staging import (
     check_graph_sources,
     check_out_dir,
 )
-
-if TYPE_CHECKING:
-    from bundlewise.pages.rewrite import PageRewrite
-
-
-@dataclass
-class BuildState:
-    """What the steps hand each other inside one build."""
-
-    config: Config
-    staging: Path
-    cache: Cache
-    log: MessageLog = field(default_factory=MessageLog)
-    pages: list[Page] = field(default_factory=list)
-    graph: BuildGraph | None = None
-    changed: dict[str, bytes] = field(default_factory=dict)
-    """Outputs whose bytes we changed after esbuild (path → new bytes), not yet written."""
-    page_files: dict[str, str] = field(default_factory=dict)
-    """Source → output path of each file referenced from HTML (images and other assets)."""
-    images: dict[str, Any] = field(default_factory=dict)
-    """Source → optimized image (from the image step), for the HTML hints."""
-    css_images: dict[str, Any] = field(default_factory=dict)
-    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
-    image_outcomes: dict[str, str] = field(default_factory=dict)
-    """Source → what the image step did with it (`images.step.summary` counts them)."""
-    references: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Output → outputs its bytes name beyond what the metafile records (see `js.lazy_chunk_css`)."""
-    rewrites: list[PageRewrite] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
-    plugins: PluginRunner = field(default_factory=PluginRunner)
-
-    def read(self, path: str) -> bytes:
-        """An output's current bytes: changed in memory, or as written in staging."""
-        changed = self.changed.get(path)
-        return changed if changed is not None else (self.staging / path).read_bytes()
-
-    def emit_page_file(self, source: str, data: bytes) -> str:
-        """Write `data` for a file pages reference, as `assets/<source>` named by its content
-        hash (dev builds keep the name), and record it for the pages; returns the output path."""
-        out = f"{self.config.assets_dir}/{source}"
-        if self.config.hash_names:
-            out = hashed_name(out, data)
-        target = self.staging / out
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.page_files[source] = out
-        return out
-
-    def hook(self, name: str, value: T, **context: Any) -> T:
-        """`value` through plugin hook `name` (see `bundlewise.plugins.Plugin`)."""
-        build = Build(self.config, self.staging, self.log)
-        return self.plugins.run(name, value, build=build, **context)
-
-
-T = TypeVar("T")
+from bundlewise.state import BuildState
 
 
 def build(
@@ -433,6 +377,7 @@ def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
         files=tuple(files),
         manifest=manifest,
         warnings=tuple(state.log.warnings),
+        infos=tuple(state.log.infos),
     )
 
 
@@ -452,7 +397,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
     budget = state.config.budget
     if budget.measure != "raw" and not state.config.compress.enabled:
         # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
-        state.log.warning(
+        state.log.info(
             f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
         )
         budget = replace(budget, measure="raw")
@@ -465,7 +410,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:
     """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
     result = state.hook("on_post_build", result, stats=state.stats)
-    result = replace(result, warnings=tuple(state.log.warnings))
+    result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
     if state.config.strict and result.warnings:
         count = len(result.warnings)
         raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])

@@ -67,6 +67,8 @@ class BuildResult:
     files: tuple[OutputFile, ...]
     manifest: Mapping[str, Any]
     warnings: tuple[Message, ...] = ()
+    infos: tuple[Message, ...] = ()
+    """What the user should know that is not a problem in the app: shown, never fails `--strict`."""
     stats: Mapping[str, Any] = field(default_factory=dict)
     """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
     kept: tuple[str, ...] = ()

@@ -80,3 +80,14 @@ def test_g34_over_budget_exits_3_unless_only_warning(make_project, run_cli) -> N
 def test_report_without_a_build_says_what_to_run(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     done = run_cli("report", tmp_path)
     assert done.returncode != 0 and "bundlewise build" in done.stderr
+
+
+def test_strict_without_compression_builds_and_says_budgets_use_raw_sizes(  # type: ignore[no-untyped-def]
+    make_project, run_cli
+) -> None:
+    """Compression being off is information about the check, not a problem in the app."""
+    root = make_project(APP)
+    done = run_cli("build", root, "--strict", "--no-compress", "--no-color")
+    assert done.returncode == 0, done.stderr
+    assert "info: compression is off: budgets are checked on raw sizes, not gzip" in done.stderr
+    assert "warning" not in done.stderr

@@ -36,13 +36,13 @@ class InlineScripts(Plugin):
             return ResolveResult(path=args.path[len(INLINE_PREFIX) :], namespace=NAMESPACE)
 
         def load(args: LoadArgs) -> LoadResult | None:
-            from bundlewise.js.inline import modules_to_bundle
+            from bundlewise.js.inline import to_bundle
             from bundlewise.pages.read import read_page
 
             page_source, index = parse_inline_id(INLINE_PREFIX + args.path)
             page_path = config.root / page_source
             page = read_page(page_path, config, MessageLog())
-            code = modules_to_bundle(page)[index].code
+            code = to_bundle(page.tags, page.text)[index].code
             return LoadResult(
                 contents=code,
                 loader="js",

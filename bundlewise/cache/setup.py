@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bundlewise.cache import Cache
-from bundlewise.cache.options import check_url, env_flag, redact
-from bundlewise.cache.remote import RemoteError, connect
+from bundlewise.cache.options import CacheOptions, check_url, env_flag, redact
+from bundlewise.cache.remote import RemoteError, RemoteStore
 from bundlewise.errors import ConfigError, Message
 
 if TYPE_CHECKING:
@@ -47,3 +48,15 @@ def open_cache(config: Config, environ: Mapping[str, str] | None = None) -> Cach
         else:
             cache.attach_remote(store, redact(url), options.max_failures)
     return cache
+
+
+def connect(url: str, options: CacheOptions, environ: Mapping[str, str]) -> RemoteStore:
+    """The backend for `url` (already checked by `options.check_url`). Connects lazily."""
+    scheme = urlsplit(url).scheme
+    if scheme in ("redis", "rediss"):
+        from bundlewise.cache.redis_store import RedisStore
+
+        return RedisStore(url, options, environ)
+    from bundlewise.cache.http_store import HttpStore
+
+    return HttpStore(url, options.timeout, environ)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
     from bundlewise.result import BuildResult
+    from bundlewise.state import BuildState
 
 
 def run(state: BuildState, result: BuildResult) -> dict[str, Any]:

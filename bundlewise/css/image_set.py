@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from bundlewise.rehash import hashed_name
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 MIME = {"avif": "image/avif", "webp": "image/webp"}
 FALLBACK_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

@@ -32,7 +32,7 @@ from bundlewise.esbuild.graph import BuildGraph
 from bundlewise.rehash import HASHED_NAME
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 WORK_DIR = ".bundlewise-css"
 """Inside the staging folder: generated entries and the second run's output, removed after."""

@@ -29,7 +29,7 @@ from bundlewise.rehash import hashed_name
 from bundlewise.sourcemap import insert_into_map
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 
 def run(state: BuildState) -> None:

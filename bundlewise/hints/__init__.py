@@ -21,7 +21,7 @@ from bundlewise.pages.scan import Tag
 
 if TYPE_CHECKING:
     from bundlewise.pages.rewrite import PageRewrite
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 __all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "hint_page"]
 

@@ -46,6 +46,20 @@ class OptimizedImage:
     warnings: tuple[Message, ...] = ()
 
 
+@dataclass(frozen=True)
+class ImageInfo:
+    """An HTML image after optimization, as the hints need it."""
+
+    source: str
+    width: int
+    height: int
+    url_path: str
+    """The fallback file (same format as the source), relative to the output folder."""
+    format: str
+    variants: tuple[tuple[str, int, str], ...]
+    """(format, width, output path) of every variant, fallback format included."""
+
+
 def to_payload(image: OptimizedImage) -> bytes:
     """One cache entry: a JSON header line, then every file's bytes back to back.
 

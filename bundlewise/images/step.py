@@ -14,33 +14,20 @@ import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bundlewise.errors import BuildError, Message
+from bundlewise.images.records import ImageInfo
 from bundlewise.pages.read import IMAGE_EXTENSIONS
 from bundlewise.rehash import hashed_name
 from bundlewise.specifiers import locate_specifier
 
 if TYPE_CHECKING:
     from bundlewise.images import OptimizedImage
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 OPT_OUT = "data-bundlewise-ignore"
-
-
-@dataclass(frozen=True)
-class ImageInfo:
-    """An HTML image after optimization, as the hints need it."""
-
-    source: str
-    width: int
-    height: int
-    url_path: str
-    """The fallback file (same format as the source), relative to the output folder."""
-    format: str
-    variants: tuple[tuple[str, int, str], ...]
-    """(format, width, output path) of every variant, fallback format included."""
 
 
 def run(state: BuildState) -> None:

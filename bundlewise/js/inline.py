@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bundlewise.pages.read import Page
     from bundlewise.pages.scan import Tag
 
 INLINE_PREFIX = "bundlewise-inline-script:"
@@ -59,10 +58,6 @@ def needs_build(code: str) -> bool:
 
 def to_bundle(tags: tuple[Tag, ...], text: str) -> list[InlineModule]:
     return [m for m in inline_modules(tags, text) if needs_build(m.code)]
-
-
-def modules_to_bundle(page: Page) -> list[InlineModule]:
-    return to_bundle(page.tags, page.text)
 
 
 def inline_id(page: str, index: int) -> str:

@@ -8,7 +8,7 @@ from bundlewise.js.file_urls import rewrite_file_urls
 from bundlewise.js.meta_urls import rewrite_meta_urls
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 
 def run(state: BuildState) -> None:

@@ -32,7 +32,7 @@ from bundlewise.pages.read import (
 )
 
 if TYPE_CHECKING:
-    from bundlewise.pipeline import BuildState
+    from bundlewise.state import BuildState
 
 UrlOf = Callable[[str], str]
 """Output path → its URL as written in the rewritten manifest."""

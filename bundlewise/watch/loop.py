@@ -123,8 +123,8 @@ class Watcher:
                 "keeping the last good output, watching for changes"
             )
         else:
-            for warning in result.warnings:
-                self.reporter.message(warning)
+            for message in (*result.warnings, *result.infos):
+                self.reporter.message(message)
             outcome = BuildOutcome(ok=True, changed=self._changed_outputs())
             verb = "built" if initial else "rebuilt"
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
