@@ -51,13 +51,13 @@ def _target(value: str) -> str:
 
 def _base(value: str) -> str:
     if value and not value.startswith(("/", "./", "http://", "https://")):
-        raise ValueError("must start with '/', './' or be a full URL")
+        raise ValueError(f"expected a path starting with '/' or './', or a full URL, got {value!r}")
     return value
 
 
 def _mode(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
-        raise ValueError("must be letters, digits, '-' or '_'")
+        raise ValueError(f"expected letters, digits, '-' or '_', got {value!r}")
     return value
 
 
