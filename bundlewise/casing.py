@@ -117,10 +117,18 @@ def _written_path(importer: str, original: str) -> str | None:
     is_css = importer.endswith((".css", ".scss", ".sass", ".less"))
     if not is_css and not original.startswith("."):
         return None  # a package (most imports of a large app): no regex work for it
-    path = re.split(r"[?#]", original, maxsplit=1)[0]
+    has_query = "?" in original or "#" in original
+    path = re.split(r"[?#]", original, maxsplit=1)[0] if has_query else original
     if not path or _NOT_A_FILE.match(path) or not (_RELATIVE.match(path) or is_css):
         return None
-    return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+    folder = posixpath.dirname(importer)
+    if folder and path.startswith("./") and not _UNNORMAL.search(path, 1):
+        return f"{folder}/{path[2:]}"  # what normpath gives, without its cost (most imports)
+    return posixpath.normpath(posixpath.join(folder, path))
+
+
+# What `normpath` would change in a `./` path beyond its leading `./`: `.`/`..` parts, `//`.
+_UNNORMAL = re.compile(r"/\.\.?(?:/|$)|//|/$")
 
 
 def _differs_only_in_case(written: str, resolved: str) -> bool:

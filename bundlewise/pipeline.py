@@ -25,6 +25,7 @@ from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
 from bundlewise.confine import confine
+from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
@@ -92,7 +93,7 @@ def run_steps(
         )
     cache = open_cache(config)
     threading.Thread(target=_import_late_steps, daemon=True).start()
-    with Staging(config.out_dir, notice) as staging:
+    with Staging(config.out_dir, notice) as staging, one_scan_per_build():
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
         state.graph = run_esbuild(state, bundler, entries)
@@ -121,7 +122,9 @@ def run_steps(
         staging.commit()
     # The cache counts go to `--json` and the summary, not to the stats file in the output:
     # the output of a build must not depend on where its results came from.
-    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
+    assert result.stats is not None
+    stats = replace(result.stats, cache=cache.finish())
+    return replace(result, kept=staging.kept, stats=stats)
 
 
 def start_early(bundler: Bundler, config: Config) -> None:
@@ -391,25 +394,23 @@ def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
 def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
     from bundlewise.images.step import summary as images_step_summary
-    from bundlewise.report import compute_stats
+    from bundlewise.report.budget import budget_to_check
+    from bundlewise.report.record import ImagesSummary
+    from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    budget = state.config.budget
-    if budget.measure != "raw" and not state.config.compress.enabled:
-        # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
-        state.log.info(
-            f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
-        )
-        budget = replace(budget, measure="raw")
-    state.stats = compute_stats(result, sizes, budget=budget)
-    state.stats["images"] = images_step_summary(state.image_outcomes)
-    write_stats_file(state.staging / STATS_FILE, state.stats)
-    return replace(result, stats=state.stats)
+    budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
+    if info:
+        state.log.info(info)
+    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
+    stats = compute_stats(result, sizes, budget=budget, images=images)
+    write_stats_file(state.staging / STATS_FILE, stats)
+    return replace(result, stats=stats)
 
 
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:
     """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
-    result = state.hook("on_post_build", result, stats=state.stats)
+    result = state.hook("on_post_build", result, stats=result.stats)
     result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
     if state.config.strict and result.warnings:
         count = len(result.warnings)

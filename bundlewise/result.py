@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bundlewise.errors import Message
 from bundlewise.esbuild.graph import BuildGraph
+
+if TYPE_CHECKING:
+    from bundlewise.report.record import Stats
 
 FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
 
@@ -69,8 +72,9 @@ class BuildResult:
     warnings: tuple[Message, ...] = ()
     infos: tuple[Message, ...] = ()
     """What the user should know that is not a problem in the app: shown, never fails `--strict`."""
-    stats: Mapping[str, Any] = field(default_factory=dict)
-    """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
+    stats: Stats | None = None
+    """Sizes, initial loads, the budget verdict (`bundlewise-stats.json` serialises it); set by
+    the size step, so None only for a result handed to steps before it."""
     kept: tuple[str, ...] = ()
     """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
 

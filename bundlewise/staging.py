@@ -82,13 +82,21 @@ def check_sources(config: Config, sources: Mapping[str, str]) -> None:
     dropped from the build and then deleted (an entry or page inside `dist/`).
     """
     inside_out = _under(os.path.realpath(config.out_dir))
-    real_folder = functools.lru_cache(maxsize=None)(os.path.realpath)
     root = str(config.root)
+
+    @functools.cache
+    def real_folder(folder: str) -> tuple[str, bool]:
+        """A source folder's real path, and whether it is inside the output folder."""
+        real = os.path.realpath(os.path.join(root, folder))
+        return real, inside_out(real)
+
     for source, what in sources.items():
-        # Real paths folder by folder: a build reads thousands of files from a few folders.
-        folder, name = os.path.split(os.path.join(root, source))
-        path = os.path.join(real_folder(folder), name)
-        if inside_out(os.path.realpath(path) if os.path.islink(path) else path):
+        # Real paths folder by folder: a build reads thousands of files from a few folders. A
+        # file of a folder outside the output folder is inside it only through a link.
+        folder, _, name = source.rpartition("/")
+        real, inside = real_folder(folder)
+        path = os.path.join(real, name)
+        if inside or (os.path.islink(path) and inside_out(os.path.realpath(path))):
             raise ConfigError(
                 Message(
                     f"{source} ({what}) is inside the output folder {config.out_dir}, which "

@@ -49,7 +49,6 @@ class BuildState:
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `js.lazy_chunk_css`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
     plugins: PluginRunner = field(default_factory=PluginRunner)
 
     def read(self, path: str) -> bytes:

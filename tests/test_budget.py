@@ -98,36 +98,36 @@ def test_every_problem_is_reported_naming_the_file_and_key() -> None:
 
 def test_initial_false_turns_the_per_page_limit_off() -> None:
     stats = compute_stats(*build_result(), budget=budget({"initial": False}), env={})
-    assert [r for r in stats["budget"]["rows"] if r["rule"] == "initial"] == []
+    assert [r for r in stats.budget.rows if r.rule == "initial"] == []
 
 
 def test_per_page_limits_override_initial_by_glob() -> None:
     stats = compute_stats(*build_result(), budget=budget({"pages": {"about/*": "12 kB"}}), env={})
-    limits = {r["subject"]: r["limit"] for r in stats["budget"]["rows"] if r["rule"] == "initial"}
+    limits = {r.subject: r.limit for r in stats.budget.rows if r.rule == "initial"}
     assert limits == {"about/index.html": 12_000, "index.html": 200_000}
-    assert stats["budget"]["ok"] is False
+    assert stats.budget.ok is False
 
 
 def test_measure_chooses_the_column_checked() -> None:
     result, sizes = build_result()
     for measure, expected in (("raw", 191_300), ("gzip", 61_400), ("brotli", 53_600)):
         stats = compute_stats(result, sizes, budget=budget({"measure": measure}), env={})
-        row = next(r for r in stats["budget"]["rows"] if r["subject"] == "index.html")
-        assert row["actual"] == expected, measure
+        row = next(r for r in stats.budget.rows if r.subject == "index.html")
+        assert row.actual == expected, measure
 
 
 def test_file_globs_match_output_paths_and_manifest_keys() -> None:
     config = budget({"files": {"assets/*.css": "1 kB", "src/lazy.ts": "4 kB", "nothing/*": "1 kB"}})
     stats = compute_stats(*build_result(), budget=config, env={})
-    rows = [(r["subject"], r["ok"]) for r in stats["budget"]["rows"] if r["rule"] == "file"]
+    rows = [(r.subject, r.ok) for r in stats.budget.rows if r.rule == "file"]
     assert rows == [("assets/index-HJ4KL5MN.css", False), ("assets/lazy-ZX6CVB4N.js", False)]
-    assert stats["budget"]["notes"] == ["budget.files: 'nothing/*' matches no output file"]
+    assert stats.budget.notes == ("budget.files: 'nothing/*' matches no output file",)
 
 
 def test_a_total_limit_counts_every_shipped_file_but_not_source_maps() -> None:
     stats = compute_stats(*build_result(), budget=budget({"total": "140 kB"}), env={})
-    row = next(r for r in stats["budget"]["rows"] if r["rule"] == "total")
-    assert (row["actual"], row["ok"]) == (140_330, False)
+    row = next(r for r in stats.budget.rows if r.rule == "total")
+    assert (row.actual, row.ok) == (140_330, False)
 
 
 def _lighthouse(tmp_path: Path, data: object) -> tuple[BudgetConfig, list[str]]:
@@ -166,9 +166,7 @@ def test_lighthouse_limits_are_kib_of_what_the_page_loads(tmp_path: Path) -> Non
     config, _ = _lighthouse(tmp_path, LIGHTHOUSE)
     result, sizes = build_result()
     stats = compute_stats(result, sizes, budget=config, env={})
-    rows = {
-        (r["subject"], r["label"]): r for r in stats["budget"]["rows"] if r["rule"] == "lighthouse"
-    }
+    rows = {(r.subject, r.label): r for r in stats.budget.rows if r.rule == "lighthouse"}
     # The last matching budget applies: /about/ gets the second one only.
     assert sorted(rows) == [
         ("about/index.html", "Lighthouse script size (gzip)"),
@@ -178,12 +176,12 @@ def test_lighthouse_limits_are_kib_of_what_the_page_loads(tmp_path: Path) -> Non
         ("index.html", "Lighthouse total size (gzip)"),
     ]
     about = rows[("about/index.html", "Lighthouse script size (gzip)")]
-    assert (about["limit"], about["actual"], about["ok"]) == (10_240, 990 + 11_200, False)
+    assert (about.limit, about.actual, about.ok) == (10_240, 990 + 11_200, False)
     total = rows[("index.html", "Lighthouse total size (gzip)")]
     # The page, its JS closure, CSS, preloaded font and its image.
-    assert total["actual"] == 610 + 46_100 + 11_200 + 4_100 + 48_000 + 24_500
-    assert total["limit"] == 100 * 1024 and total["ok"] is False
-    assert rows[("index.html", "Lighthouse font count")]["actual"] == 1
+    assert total.actual == 610 + 46_100 + 11_200 + 4_100 + 48_000 + 24_500
+    assert total.limit == 100 * 1024 and total.ok is False
+    assert rows[("index.html", "Lighthouse font count")].actual == 1
 
 
 def test_lighthouse_file_problems_name_the_file(tmp_path: Path) -> None:

@@ -14,13 +14,8 @@ from bundlewise.config import load_config
 from bundlewise.esbuild.bundler import split_args, to_message
 from bundlewise.esbuild.protocol import Packet, decode_packet, encode_packet
 from bundlewise.watch import dev_config
-from bundlewise.watch.events import (
-    Debouncer,
-    PathFilter,
-    own_dirs,
-    own_prefixes,
-    start_observer,
-)
+from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
+from bundlewise.watch.observer import start_observer
 
 
 def test_packets_round_trip() -> None:

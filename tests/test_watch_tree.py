@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bundlewise.watch.events import PathFilter, own_dirs, own_prefixes, start_observer
+from bundlewise.watch.events import PathFilter, own_dirs, own_prefixes
+from bundlewise.watch.observer import start_observer
 
 Seen = list[str]
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from bundlewise.errors import Location, Message
 from bundlewise.esbuild.callbacks import LoadArgs, LoadResult, PluginSetup
@@ -63,7 +64,7 @@ class _LazyCompiler:
     def load(self, args: LoadArgs) -> LoadResult:
         from bundlewise.builtins.sass_binary import find_sass
         from bundlewise.builtins.sass_urls import embedded_map, rebase_urls
-        from bundlewise.esbuild.run import run_process
+        from bundlewise.esbuild.process import run_process
 
         config = self.build.config
         if self.argv is None:
@@ -92,7 +93,9 @@ class _LazyCompiler:
         if report.deprecations:
             warnings.append(_summary(report, _show(path, config.root)))
         source_map = embedded_map(done.stdout)
-        sources = [s.removeprefix("file://") for s in (source_map or {}).get("sources", [])]
+        sources = [
+            unquote(s.removeprefix("file://")) for s in (source_map or {}).get("sources", [])
+        ]
         css = rebase_urls(done.stdout, source_map, path) if source_map else done.stdout
         return LoadResult(
             contents=css,

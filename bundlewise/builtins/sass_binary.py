@@ -112,7 +112,7 @@ def _is_npm_shim(path: Path) -> bool:
 
 def install_sass(version: str = SASS_VERSION) -> Path:
     """Install the native Dart Sass with npm into the managed cache (atomically) and return it."""
-    from bundlewise.esbuild.run import run_process, stderr_tail
+    from bundlewise.esbuild.process import run_process, stderr_tail
 
     target = managed_dir() / version
     binary = _native(target / "node_modules")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bundlewise.config import Config
-from bundlewise.css.refs import stylesheets
+from bundlewise.css.app_sheets import AppStylesheets, app_stylesheets
 
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["'])(?P<spec>[^"']+)\1""", re.IGNORECASE)
 _PACKAGE = re.compile(r"^(?P<name>(?:@[\w.-]+/)?[\w.-]+)(?:/(?P<sub>.+))?$")
@@ -25,9 +25,16 @@ _PACKAGE = re.compile(r"^(?P<name>(?:@[\w.-]+/)?[\w.-]+)(?:/(?P<sub>.+))?$")
 
 def style_aliases(config: Config) -> dict[str, str]:
     """Bare `@import` specifier → its package's stylesheet, relative to the root (`./...`)."""
+    scan = app_stylesheets(config)
+    if scan.aliases is None:
+        scan.aliases = _find_aliases(config, scan)
+    return scan.aliases
+
+
+def _find_aliases(config: Config, scan: AppStylesheets) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for path in stylesheets(config):
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path in scan.paths:
+        text = scan.text(path)
         if "@import" not in text:
             continue
         for m in _IMPORT.finditer(text):

@@ -13,20 +13,18 @@ by the same text (a missing JS import stays an error).
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from bundlewise.config import Config
+from bundlewise.css.app_sheets import app_stylesheets
 from bundlewise.css.urls import find_urls
 from bundlewise.errors import Location, Message, location_in
 from bundlewise.esbuild.graph import BuildGraph
 
 _IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(["']?)(?P<url>[^"')\s;]+)\1""", re.IGNORECASE)
-_SKIP_DIRS = ("node_modules",)
 _STATIC_JS = ("import-statement", "require-call", "dynamic-import", "require-resolve")
 
 
@@ -42,22 +40,11 @@ class CssRef:
     """Names no file (a root-absolute URL that names a file is not missing)."""
 
 
-def stylesheets(config: Config) -> Iterator[Path]:
-    """The app's own stylesheets: under the root, outside dependencies and outputs."""
-    skip = {str(p) for p in (config.out_dir, config.public_dir, config.cache_dir)}
-    for folder, dirs, files in os.walk(config.root):
-        dirs[:] = sorted(
-            d for d in dirs
-            if d[0] != "." and d not in _SKIP_DIRS and os.path.join(folder, d) not in skip
-        )  # fmt: skip
-        for name in sorted(files):
-            if name.lower().endswith(".css"):
-                yield Path(folder, name)
-
-
-def references(config: Config, path: Path) -> list[CssRef]:
-    """The references in stylesheet `path` that esbuild cannot resolve on its own."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+def references(config: Config, path: Path, text: str | None = None) -> list[CssRef]:
+    """The references in stylesheet `path` (whose `text` may be given) that esbuild cannot
+    resolve on its own."""
+    if text is None:
+        text = path.read_text(encoding="utf-8", errors="replace")
     if "url(" not in text.lower() and "@import" not in text.lower():
         return []
     rel = path.relative_to(config.root).as_posix()
@@ -80,8 +67,11 @@ def references(config: Config, path: Path) -> list[CssRef]:
 
 def css_externals(config: Config) -> list[str]:
     """`--external:` texts for every reference of the app's stylesheets esbuild must keep."""
-    texts = {r.url for p in stylesheets(config) for r in references(config, p)}
-    return sorted(t for t in texts if "*" not in t)  # `*` would be read as a wildcard
+    scan = app_stylesheets(config)
+    if scan.externals is None:
+        texts = {r.url for p in scan.paths for r in references(config, p, scan.text(p))}
+        scan.externals = sorted(t for t in texts if "*" not in t)  # `*` reads as a wildcard
+    return scan.externals
 
 
 def missing_url_warnings(config: Config, graph: BuildGraph) -> list[Message]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bundlewise.errors import Location, Message
+from bundlewise.raised_at import frame_in
 
 
 @dataclass(frozen=True)
@@ -252,8 +253,6 @@ class EsbuildPlugins:
     def _failure(
         self, registered: _Registered, is_load: bool, args: Any, exc: Exception
     ) -> dict[str, Any]:
-        from bundlewise.plugins.load import frame_in
-
         hook = "on_load" if is_load else "on_resolve"
         subject = self._show(args.path)
         if not is_load and args.importer:

@@ -42,7 +42,7 @@ import platformdirs
 
 from bundlewise import ESBUILD_VERSION
 from bundlewise.errors import EsbuildError, Message
-from bundlewise.esbuild.run import describe_signal, run_process, stderr_tail
+from bundlewise.esbuild.process import describe_signal, run_process, stderr_tail
 
 ENV_BINARY = "BUNDLEWISE_ESBUILD"
 ENV_CACHE_DIR = "BUNDLEWISE_CACHE_DIR"

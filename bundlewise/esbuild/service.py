@@ -244,7 +244,7 @@ class EsbuildService:
                 self._stderr.append(line.decode("utf-8", "replace").rstrip())
 
     def _died(self) -> EsbuildError:
-        from bundlewise.esbuild.run import describe_signal
+        from bundlewise.esbuild.process import describe_signal
 
         try:
             code: int | None = self.process.wait(timeout=5)

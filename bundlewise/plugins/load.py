@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import linecache
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -26,6 +25,7 @@ from bundlewise.config_schema import Problems
 from bundlewise.errors import Location, Message
 from bundlewise.plugins.base import HOOKS, Order, Plugin
 from bundlewise.plugins.options import validate_options
+from bundlewise.raised_at import frame_in
 
 ENTRY_POINT_GROUP = "bundlewise.plugins"
 FIRST_PARTY = ("cache_headers", "sri")
@@ -220,19 +220,6 @@ def _order(value: Any, name: str, problems: Problems) -> Order:
         return value  # type: ignore[no-any-return]
     problems.messages.append(Message(f"plugin {name!r}: order must be 'pre', 'normal' or 'post'"))
     return "normal"
-
-
-def frame_in(exc: BaseException, file: str | None) -> Location | None:
-    """The innermost line of `file` in the traceback of `exc` (where the plugin failed)."""
-    if file is None:
-        return None
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == file and frame.lineno:
-            line = linecache.getline(file, frame.lineno).rstrip("\r\n")
-            indent = len(line) - len(line.lstrip())
-            found = Location(file, frame.lineno, indent, line)
-    return found
 
 
 def _origin(exc: BaseException) -> tuple[str, ...]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.plugins.base import HOOKS, Build
-from bundlewise.plugins.load import LoadedPlugin, frame_in
+from bundlewise.plugins.load import LoadedPlugin
+from bundlewise.raised_at import frame_in
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.callbacks import EsbuildPlugins

@@ -25,17 +25,15 @@ The timing keys (`lcp`, `cls`, `tbt`, `tti`, `fcp`, `load`, `[budget.timings]`) 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from bundlewise.audit.budgets import TIMING_KEYS, TimingBudget, parse_timing_budget
 from bundlewise.config_schema import Problems, suggest
 from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
-from bundlewise.report.stats import SHIPPED_KINDS
+from bundlewise.report.measured import SHIPPED_KINDS, Measure
 from bundlewise.report.units import Increase, parse_increase, parse_size
-
-Measure = Literal["raw", "gzip", "brotli"]
 
 DEFAULT_INITIAL = 200_000
 _KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files",
@@ -106,6 +104,16 @@ def read_budget(table: object, problems: Problems, base_dir: Path) -> BudgetConf
         problems.add("", "budget", f"expected a table, got {table!r}")
         return BudgetConfig()
     return _Parser(problems, base_dir).parse(table)
+
+
+def budget_to_check(budget: BudgetConfig, compressed: bool) -> tuple[BudgetConfig, str]:
+    """The budget a build checks, and a line of information when it differs from the config:
+    without compressed sizes to measure, it is checked on raw sizes (larger, so the check errs
+    on the safe side)."""
+    if budget.measure == "raw" or compressed:
+        return budget, ""
+    info = f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
+    return replace(budget, measure="raw"), info
 
 
 class _Parser:

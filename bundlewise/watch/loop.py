@@ -20,7 +20,9 @@ from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
 from bundlewise.esbuild.bundler import ServiceBundler
 from bundlewise.staging import BackgroundRemoval
-from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes, start_observer
+from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
+from bundlewise.watch.observer import start_observer
+from bundlewise.watch.outside import OutsideFiles
 
 
 class Reporter(Protocol):
@@ -76,6 +78,7 @@ class Watcher:
         self.plugins: Any = None
         self._digests: dict[str, str] = {}
         self._removal: BackgroundRemoval | None = None
+        self._outside: OutsideFiles | None = None
 
     def run(self) -> None:
         """Never returns normally; Ctrl-C (KeyboardInterrupt) or SIGTERM (SystemExit) end it."""
@@ -128,6 +131,9 @@ class Watcher:
             outcome = BuildOutcome(ok=True, changed=self._changed_outputs())
             verb = "built" if initial else "rebuilt"
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
+        if self._outside is not None:
+            # A failed build names its files too: fixing the partial that broke it rebuilds.
+            self._outside.update(self.bundler.watch_files)
         for listener in self.listeners:
             listener(outcome)
         if self._removal is not None:
@@ -166,7 +172,13 @@ class Watcher:
             if allowed(path):
                 debouncer.add(path)
 
-        return start_observer(config.root, on_path, self.options.poll, self.reporter.info, allowed)
+        observer = start_observer(
+            config.root, on_path, self.options.poll, self.reporter.info, allowed
+        )
+        # `watch_files` outside the tree: filtered by their own list, not by `allowed`.
+        self._outside = OutsideFiles(observer, debouncer.add, allowed)
+        self._outside.update(self.bundler.watch_files)
+        return observer
 
     def _name_odd_links(self) -> None:
         """Dangling links and link loops, which the observer does not follow (`links`)."""
