@@ -36,6 +36,7 @@ from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
+from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
 from bundlewise.result import STATS_FILE, BuildResult, list_outputs
 from bundlewise.staging import (
@@ -56,18 +57,20 @@ def build(
     plugins: PluginRunner | None = None,
     bundler: Bundler | None = None,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
     `plugins` are loaded from the config unless given (the watcher loads them once). Without a
     `bundler`, the build runs esbuild on a service child of its own, ended before this returns.
-    `notice` hears progress worth a line (waiting for another build of the same output folder).
+    `notice` hears progress worth a line (waiting for another build of the same output folder);
+    `progress` hears how far the long stages got (see `bundlewise.progress`). Nothing here prints.
     """
     if plugins is None:
         plugins = load_plugins(config)
     own = ServiceBundler() if bundler is None else None
     try:
-        return run_steps(config, plugins, bundler or own, notice)  # type: ignore[arg-type]
+        return run_steps(config, plugins, bundler or own, notice, progress)  # type: ignore[arg-type]
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
     finally:
@@ -80,6 +83,7 @@ def run_steps(
     plugins: PluginRunner,
     bundler: Bundler,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
@@ -111,7 +115,7 @@ def run_steps(
         resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
-        optimize_images(state)
+        optimize_images(state, progress)
         modern_css_images(state)
         add_font_fallbacks(state)
         finalize_names(state)
@@ -262,11 +266,11 @@ def preload_lazy_css(state: BuildState) -> None:
     state.graph = result.graph
 
 
-def optimize_images(state: BuildState) -> None:
+def optimize_images(state: BuildState, progress: ProgressCallback) -> None:
     """Re-encode images referenced from CSS/JS (same format) and from HTML (with variants)."""
     from bundlewise.images import step as image_step
 
-    image_step.run(state)
+    image_step.run(state, progress)
 
 
 def modern_css_images(state: BuildState) -> None:

@@ -72,9 +72,11 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
       bundlewise build frontend -o static/dist --base /static/dist/
       bundlewise build --no-images --no-compress      fastest build
     """
+    from contextlib import closing
     from dataclasses import replace
 
     from bundlewise.pipeline import build as run_build
+    from bundlewise.progress_line import ProgressLine, on_terminal
 
     overrides: dict[str, Any] = {
         "out_dir": out_dir.resolve() if out_dir else None,
@@ -95,7 +97,11 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     if cache_read_only and config.cache is not None:
         config = replace(config, cache=replace(config.cache, read_only=True))
     started = time.perf_counter()
-    result = run_build(config, notice=console.info)
+    # The image stage reports how far it got; a line shows it on a terminal, unless the output is
+    # JSON or quiet (`-q`) or the terminal is a CI log.
+    draw = not as_json and console.verbosity >= 0 and on_terminal(sys.stderr)
+    with closing(ProgressLine(sys.stderr, enabled=draw)) as progress:
+        result = run_build(config, notice=console.info, progress=progress)
     elapsed = time.perf_counter() - started
     for message in (*result.warnings, *result.infos):
         console.message(message)
