@@ -17,9 +17,9 @@ import importlib
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
@@ -30,14 +30,15 @@ from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
-from bundlewise.manifest import build_manifest, serialize
+from bundlewise.manifest import Manifest, build_manifest, keys_by_file
+from bundlewise.manifest import write_manifest as write_manifest_file
 from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.result import STATS_FILE, BuildResult, list_outputs
 from bundlewise.staging import (
     MARKER,
     Staging,
@@ -46,6 +47,9 @@ from bundlewise.staging import (
     check_out_dir,
 )
 from bundlewise.state import BuildState
+
+if TYPE_CHECKING:
+    from bundlewise.compress import Sizes
 
 
 def build(
@@ -143,7 +147,7 @@ def start_early(bundler: Bundler, config: Config) -> None:
 def _import_late_steps() -> None:
     """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
     for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images.step",
-                 "bundlewise.compress.step", "bundlewise.compress"):  # fmt: skip
+                 "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -354,48 +358,37 @@ def write_pages(state: BuildState) -> None:
         state.rewrites.append(rewrite)
 
 
-def write_manifest(state: BuildState) -> dict[str, Any]:
+def write_manifest(state: BuildState) -> Manifest:
+    """The Vite-format manifest (`manifest.build_manifest`), through `on_manifest`, written."""
     assert state.graph is not None
     manifest = state.hook("on_manifest", build_manifest(state.graph, state.page_files))
-    target = state.staging / state.config.manifest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(serialize(manifest))
+    write_manifest_file(state.staging / state.config.manifest, manifest)
     return manifest
 
 
-def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
+def make_result(state: BuildState, manifest: Manifest) -> BuildResult:
     assert state.graph is not None
-    keys = {entry["file"]: key for key, entry in manifest.items()}
-    for entry in manifest.values():
-        for css in entry.get("css", []):
-            keys.setdefault(css, f"{entry.get('src', '')}#css")
-    files = []
-    for path in sorted(p for p in state.staging.rglob("*") if p.is_file()):
-        rel = path.relative_to(state.staging).as_posix()
-        if rel in (MARKER, STATS_FILE):
-            continue
-        files.append(OutputFile(rel, file_kind(rel), path.stat().st_size, keys.get(rel)))
-    pages: tuple[PageResult, ...] = tuple(r.result for r in state.rewrites)
     return BuildResult(
         out_dir=state.config.out_dir,
         root=state.config.root,
         graph=state.graph,
-        pages=pages,
-        files=tuple(files),
+        pages=tuple(r.result for r in state.rewrites),
+        files=list_outputs(state.staging, keys_by_file(manifest), skip=(MARKER, STATS_FILE)),
         manifest=manifest,
         warnings=tuple(state.log.warnings),
         infos=tuple(state.log.infos),
     )
 
 
-def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
+def compress(state: BuildState, result: BuildResult) -> Mapping[str, Sizes]:
     """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise.compress import step as compress_step
+    from bundlewise.compress import compress_files
 
-    return compress_step.run(state, result)
+    files = [f.path for f in result.files]
+    return compress_files(state.staging, files, state.config.compress, state.cache).sizes
 
 
-def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
+def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Sizes]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
     from bundlewise.images.step import summary as images_step_summary
     from bundlewise.report.budget import budget_to_check
@@ -403,8 +396,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -
     from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    compress = state.config.compress
-    budget, info = budget_to_check(state.config.budget, bool(compress and compress.enabled))
+    budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
     if info:
         state.log.info(info)
     images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))

@@ -41,7 +41,7 @@ _URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*)(?P=q)\s*\)""", re.IGN
 def run(state: BuildState) -> None:
     """Give every stylesheet its `image-set()`s (the image step wrote the variants)."""
     html = state.config.html
-    if html is None or not html.enabled or not html.css_image_set or not state.css_images:
+    if not html.enabled or not html.css_image_set or not state.css_images:
         return
     sets = image_sets(state.css_images)
     if not sets or state.graph is None:

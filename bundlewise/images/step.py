@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from bundlewise.errors import BuildError, Message
-from bundlewise.images.options import ImageOptions
 from bundlewise.images.records import ImageJob, OptimizedImage
 from bundlewise.images.ship import CssImage, ImagesToShip, ship_images, summary
 from bundlewise.pages.read import IMAGE_EXTENSIONS
@@ -29,14 +28,13 @@ __all__ = ["OPT_OUT", "run", "summary"]
 
 def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
     options = state.config.images
-    enabled = options is not None and options.enabled
-    todo = _to_ship(state, optimize=enabled)
+    todo = _to_ship(state, optimize=options.enabled)
     if not (todo.css or todo.pages or todo.as_is):
         return
     with referenced_from(state, {image.source for image in todo.css}):
         shipped = ship_images(
             todo,
-            options or ImageOptions(),
+            options,
             state.cache,
             assets_dir=state.config.assets_dir,
             hash_names=state.config.hash_names,
@@ -77,8 +75,7 @@ def _to_ship(state: BuildState, *, optimize: bool) -> ImagesToShip:
                 css.append(CssImage(source, out, state.read(out)))
     shown, ignored, in_tags = _page_images(state)
     pages = [s for s in shown if s not in ignored] if optimize else []
-    html = state.config.html  # the hints are on unless configured off
-    measure = html is None or html.enabled
+    measure = state.config.html.enabled  # the hints need the size of images left as they are
     as_is = [s for s in shown if s in in_tags and s not in pages] if measure else []
     root = state.config.root
     return ImagesToShip(
