@@ -382,11 +382,10 @@ def make_result(state: BuildState, manifest: Manifest) -> BuildResult:
 
 def compress(state: BuildState, result: BuildResult) -> Mapping[str, Sizes]:
     """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise.compress import CompressOptions, compress_files
+    from bundlewise.compress import compress_files
 
-    options = state.config.compress or CompressOptions(enabled=False)
     files = [f.path for f in result.files]
-    return compress_files(state.staging, files, options, state.cache).sizes
+    return compress_files(state.staging, files, state.config.compress, state.cache).sizes
 
 
 def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Sizes]) -> BuildResult:
@@ -397,8 +396,7 @@ def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Size
     from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    compress = state.config.compress
-    budget, info = budget_to_check(state.config.budget, bool(compress and compress.enabled))
+    budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
     if info:
         state.log.info(info)
     images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))

@@ -92,11 +92,11 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
     config = load_config(app, config_path, overrides)
-    for section, flag in (("images", images), ("compress", compress)):
-        options = getattr(config, section)
-        if flag is not None and options is not None:
-            config = replace(config, **{section: replace(options, enabled=flag)})
-    if cache_read_only and config.cache is not None:
+    if images is not None:
+        config = replace(config, images=replace(config.images, enabled=images))
+    if compress is not None:
+        config = replace(config, compress=replace(config.compress, enabled=compress))
+    if cache_read_only:
         config = replace(config, cache=replace(config.cache, read_only=True))
     started = time.perf_counter()
     # The image stage reports how far it got; a line shows it on a terminal, unless the output is
