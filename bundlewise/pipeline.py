@@ -19,7 +19,6 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
@@ -29,17 +28,16 @@ from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
+from bundlewise.finish import compress, make_result, post_build, write_manifest, write_stats
 from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
-from bundlewise.manifest import build_manifest, serialize
 from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.result import BuildResult
 from bundlewise.staging import (
-    MARKER,
     Staging,
     check_build_sources,
     check_graph_sources,
@@ -143,7 +141,7 @@ def start_early(bundler: Bundler, config: Config) -> None:
 def _import_late_steps() -> None:
     """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
     for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images.step",
-                 "bundlewise.compress.step", "bundlewise.compress"):  # fmt: skip
+                 "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -353,72 +351,3 @@ def write_pages(state: BuildState) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text.encode("utf-8", "surrogateescape"))
         state.rewrites.append(rewrite)
-
-
-def write_manifest(state: BuildState) -> dict[str, Any]:
-    assert state.graph is not None
-    manifest = state.hook("on_manifest", build_manifest(state.graph, state.page_files))
-    target = state.staging / state.config.manifest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(serialize(manifest))
-    return manifest
-
-
-def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
-    assert state.graph is not None
-    keys = {entry["file"]: key for key, entry in manifest.items()}
-    for entry in manifest.values():
-        for css in entry.get("css", []):
-            keys.setdefault(css, f"{entry.get('src', '')}#css")
-    files = []
-    for path in sorted(p for p in state.staging.rglob("*") if p.is_file()):
-        rel = path.relative_to(state.staging).as_posix()
-        if rel in (MARKER, STATS_FILE):
-            continue
-        files.append(OutputFile(rel, file_kind(rel), path.stat().st_size, keys.get(rel)))
-    pages: tuple[PageResult, ...] = tuple(r.result for r in state.rewrites)
-    return BuildResult(
-        out_dir=state.config.out_dir,
-        root=state.config.root,
-        graph=state.graph,
-        pages=pages,
-        files=tuple(files),
-        manifest=manifest,
-        warnings=tuple(state.log.warnings),
-        infos=tuple(state.log.infos),
-    )
-
-
-def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
-    """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise.compress import step as compress_step
-
-    return compress_step.run(state, result)
-
-
-def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
-    """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
-    from bundlewise.images.step import summary as images_step_summary
-    from bundlewise.report.budget import budget_to_check
-    from bundlewise.report.record import ImagesSummary
-    from bundlewise.report.stats import compute_stats
-    from bundlewise.report.stats import write_stats as write_stats_file
-
-    compress = state.config.compress
-    budget, info = budget_to_check(state.config.budget, bool(compress and compress.enabled))
-    if info:
-        state.log.info(info)
-    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
-    stats = compute_stats(result, sizes, budget=budget, images=images)
-    write_stats_file(state.staging / STATS_FILE, stats)
-    return replace(result, stats=stats)
-
-
-def post_build(state: BuildState, result: BuildResult) -> BuildResult:
-    """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
-    result = state.hook("on_post_build", result, stats=result.stats)
-    result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
-    if state.config.strict and result.warnings:
-        count = len(result.warnings)
-        raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])
-    return result

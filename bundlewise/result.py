@@ -79,6 +79,21 @@ class BuildResult:
     """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
 
 
+def list_outputs(
+    folder: Path, manifest_keys: Mapping[str, str], skip: tuple[str, ...] = ()
+) -> tuple[OutputFile, ...]:
+    """Every file in the output `folder` but `skip`, sorted, with its kind, size and manifest key
+    (from `manifest_keys`: output path → key)."""
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in skip:
+            files.append(
+                OutputFile(rel, file_kind(rel), path.stat().st_size, manifest_keys.get(rel))
+            )
+    return tuple(files)
+
+
 def file_kind(path: str) -> FileKind:
     """Classify an output file by its extension."""
     ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""

@@ -39,7 +39,7 @@ class PageHints:
 
 def apply(state: BuildState, rewrite: PageRewrite) -> None:
     """Add this page's hints to its editor, and record its font preloads in its result."""
-    options = getattr(state.config, "html", None) or HintOptions()
+    options = state.config.html
     if not options.enabled:
         return
     from bundlewise.hints.fonts import initial_fonts

@@ -3,8 +3,8 @@
 It gathers what to ship (esbuild's copies of the images CSS and JS refer to, and the images pages
 show, minus those a tag opts out with `data-bundlewise-ignore`, which ship as they are), runs the
 stage with the plugins' `on_image` hook, and records the outcome: re-encoded outputs in
-`state.changed`, new files in staging, `state.images` for the hints, `state.css_images` for
-`image-set()`.
+`state.changed`, new files in staging (page images, their variants, CSS images' twins),
+`state.images` for the hints, `state.css_images` for `image-set()`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from bundlewise.errors import BuildError, Message
-from bundlewise.images.options import ImageOptions
 from bundlewise.images.records import ImageJob, OptimizedImage
 from bundlewise.images.ship import CssImage, ImagesToShip, ship_images, summary
 from bundlewise.pages.read import IMAGE_EXTENSIONS
@@ -29,17 +28,17 @@ __all__ = ["OPT_OUT", "run", "summary"]
 
 def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
     options = state.config.images
-    enabled = options is not None and options.enabled
-    todo = _to_ship(state, optimize=enabled)
+    todo = _to_ship(state, optimize=options.enabled)
     if not (todo.css or todo.pages or todo.as_is):
         return
     with referenced_from(state, {image.source for image in todo.css}):
         shipped = ship_images(
             todo,
-            options or ImageOptions(),
+            options,
             state.cache,
             assets_dir=state.config.assets_dir,
             hash_names=state.config.hash_names,
+            css_image_set=_css_image_set(state),
             on_image=lambda image, path: _on_image(state, image, path),
             progress=progress,
         )
@@ -53,6 +52,11 @@ def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
         target.write_bytes(data)
     state.images.update(shipped.page_images)
     state.page_files.update(shipped.page_files)
+
+
+def _css_image_set(state: BuildState) -> bool:
+    """Whether CSS images get modern twins (`[html] css_image_set`, see `css.image_set`)."""
+    return state.config.html.enabled and state.config.html.css_image_set
 
 
 def _on_image(state: BuildState, image: OptimizedImage, path: str) -> OptimizedImage:
@@ -70,8 +74,7 @@ def _to_ship(state: BuildState, *, optimize: bool) -> ImagesToShip:
                 css.append(CssImage(source, out, state.read(out)))
     shown, ignored, in_tags = _page_images(state)
     pages = [s for s in shown if s not in ignored] if optimize else []
-    html = state.config.html  # the hints are on unless configured off
-    measure = html is None or html.enabled
+    measure = state.config.html.enabled  # the hints need the size of images left as they are
     as_is = [s for s in shown if s in in_tags and s not in pages] if measure else []
     root = state.config.root
     return ImagesToShip(
