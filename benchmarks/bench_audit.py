@@ -69,7 +69,8 @@ def lighthouse_binary() -> Path:
 
 def built_sample(workdir: Path) -> Path:
     app = workdir / "sample_app"
-    shutil.copytree(REPO / "sample_app", app, ignore=shutil.ignore_patterns("dist"))
+    ignore = shutil.ignore_patterns("dist", ".bundlewise-cache")  # a local build's own cache
+    shutil.copytree(REPO / "sample_app", app, ignore=ignore)
     cache = CACHE / "sample-image-cache"
     if cache.is_dir():
         shutil.copytree(cache, app / ".bundlewise-cache")
