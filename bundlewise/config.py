@@ -1,36 +1,39 @@
 """Configuration: `bundlewise.toml` or `[tool.bundlewise]` in `pyproject.toml`, plus CLI overrides.
 
-Both files share one schema. Paths are resolved relative to the file that sets them (the app root
-when there is no file). Validation reports *every* problem, each naming the file and the key,
-before aborting once with exit code 2. Sections owned by a stage (`[images]`, `[compress]`,
-`[budget]`) are validated by that stage's own options class, so the schema lives beside the code
-that uses it.
+Both files share one schema: the fields of `Config` and of each section's frozen dataclass
+(`[images]` → `ImageOptions`, ...), which live beside the code that uses them. Paths are resolved
+relative to the file that sets them (the app root when there is no file). `bundlewise.config_schema`
+checks every table and reports *every* problem, `file: [section].key: problem`, before the build
+stops once with exit code 2.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from bundlewise.cache.options import CacheOptions, check_url
+from bundlewise.compress.options import CompressOptions, compress_problems
+from bundlewise.config_schema import (
+    NOT_A_KEY,
+    Between,
+    Check,
+    Problems,
+    check_table,
+    read_section,
+    section,
+)
 from bundlewise.errors import ConfigError, Location, Message
+from bundlewise.hints.options import HintOptions
+from bundlewise.images.options import ImageOptions
+from bundlewise.js.jsx import JsxOptions
+from bundlewise.report.budget import BudgetConfig, read_budget
 
 CONFIG_FILE = "bundlewise.toml"
-
-# Stage sections: key → "module:Class" whose `from_mapping(data, where)` validates the table.
-# Imported lazily so that loading a config does not import Pillow or brotli.
-SECTIONS: dict[str, str] = {
-    "images": "bundlewise.images:ImageOptions",
-    "compress": "bundlewise.compress:CompressOptions",
-    "budget": "bundlewise.report.budget:BudgetConfig",
-    "html": "bundlewise.hints:HintOptions",
-    "cache": "bundlewise.cache.options:CacheOptions",
-    "jsx": "bundlewise.js.jsx:JsxOptions",
-}
 
 # Vite's default: the browsers of the "Baseline widely available" set (features supported
 # everywhere for 30 months), as esbuild targets. For CSS this means native nesting is flattened
@@ -40,77 +43,97 @@ DEFAULT_TARGET = "chrome107,edge107,firefox104,safari16"
 TARGET_PREFIXES = ("es20", "esnext", "chrome", "firefox", "safari", "edge", "ios", "node", "opera")
 
 
+def _target(value: str) -> str:
+    if not all(t.strip().lower().startswith(TARGET_PREFIXES) for t in value.split(",")):
+        raise ValueError(f"unknown esbuild target {value!r} (write e.g. 'es2020' or 'chrome107')")
+    return value
+
+
+def _base(value: str) -> str:
+    if value and not value.startswith(("/", "./", "http://", "https://")):
+        raise ValueError(f"expected a path starting with '/' or './', or a full URL, got {value!r}")
+    return value
+
+
+def _mode(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", value):
+        raise ValueError(f"expected letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
+def _cache_url(value: str) -> str:
+    if value and (problem := check_url(value, from_file=True)):
+        raise ValueError(problem)
+    return value
+
+
 @dataclass(frozen=True)
 class Config:
-    """Everything a build needs to know. Paths are absolute."""
+    """Everything a build needs to know. Paths are absolute. Each field not marked NOT_A_KEY is a
+    key of the config file (a section field: a `[table]`)."""
 
     root: Path
-    config_file: Path | None = None
+    """Where sources live and what paths are relative to (default: the app folder)."""
+    config_file: Path | None = field(default=None, metadata=NOT_A_KEY)
     out_dir: Path = Path("dist")
     public_dir: Path = Path("public")
+    """Copied verbatim to the output root."""
     cache_dir: Path = Path(".bundlewise-cache")
-    cache_url: str | None = None
+    cache_url: Annotated[str | None, Check(_cache_url)] = None
     """Remote build cache (redis://, rediss://, http://, https://); BUNDLEWISE_CACHE_URL wins."""
     pages: tuple[str, ...] = ("**/*.html",)
     """Globs (relative to root) of HTML pages to build."""
     entries: tuple[str, ...] = ()
     """Extra script/style entries that no page references (backend-rendered HTML)."""
-    base: str = "/"
+    base: Annotated[str, Check(_base)] = "/"
     """Public URL the output folder is served from ("/", "/static/", or "./" for relative URLs)."""
     assets_dir: str = "assets"
+    """Folder for hashed outputs inside `out_dir`."""
     manifest: str = ".vite/manifest.json"
-    target: str = DEFAULT_TARGET
-    mode: str = "production"
-    """`import.meta.env.MODE`, and which `.env.[mode]` files are read."""
+    """Manifest path inside `out_dir`."""
+    target: Annotated[str, Check(_target)] = DEFAULT_TARGET
     """Browsers the JS *and* CSS must work in (esbuild's `--target`, used for both)."""
+    mode: Annotated[str, Check(_mode)] = "production"
+    """`import.meta.env.MODE`, and which `.env.[mode]` files are read."""
     minify: bool = True
-    hash_names: bool = True
+    hash_names: bool = field(default=True, metadata=NOT_A_KEY)
     """Content hashes in entry and asset names (off in the watcher's dev builds)."""
     sourcemap: bool = True
     define: Mapping[str, str] = field(default_factory=dict)
+    """Extra `--define` replacements (JS expressions)."""
     external: tuple[str, ...] = ()
+    """Imports left unbundled."""
     esbuild: str | None = None
-    esbuild_timeout: float = 600.0
-    empty_out_dir: bool = False
+    """Path to an esbuild binary (default: found, see `bundlewise.esbuild.locate`)."""
+    esbuild_timeout: Annotated[float, Between(0, None, low_open=True)] = 600.0
+    """Seconds before a hanging esbuild is stopped."""
+    empty_out_dir: bool = field(default=False, metadata=NOT_A_KEY)
     """Empty an output folder that holds files bundlewise did not write (CLI only)."""
     plugins: tuple[str, ...] = ()
-    plugin_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Plugins by path ("plugins/sri.py") or by installed name."""
+    plugin_options: Mapping[str, Mapping[str, Any]] = field(
+        default_factory=dict, metadata=section("plugin")
+    )
+    """The `[plugin.NAME]` tables, checked against each plugin's `Options` when it loads."""
     strict: bool = False
+    """Fail the build on warnings."""
     fs_allow: tuple[Path, ...] | None = None
     """Folders outside the root whose files may be built; None: the workspace root (see
     `bundlewise.workspace`)."""
-    images: Any = None
-    compress: Any = None
-    budget: Any = None
-    html: Any = None
-    cache: Any = None
-    jsx: Any = None
+    images: ImageOptions = field(default_factory=ImageOptions, metadata=section())
+    compress: CompressOptions = field(default_factory=CompressOptions, metadata=section())
+    budget: BudgetConfig = field(default_factory=BudgetConfig, metadata=section())
+    html: HintOptions = field(default_factory=HintOptions, metadata=section())
+    """`[html]`: the performance hints pages get."""
+    cache: CacheOptions = field(default_factory=CacheOptions, metadata=section())
+    jsx: JsxOptions = field(default_factory=JsxOptions, metadata=section())
 
     def rel(self, path: Path) -> str:
         """`path` as a POSIX path relative to the root (for messages and manifest keys)."""
         return path.relative_to(self.root).as_posix()
 
 
-# Simple keys: name → (type check, description used in messages).
-_SCALARS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "root": (str, "a path"),
-    "out_dir": (str, "a path"),
-    "public_dir": (str, "a path"),
-    "cache_dir": (str, "a path"),
-    "cache_url": (str, "a URL such as 'redis://host:6379/0' or 'https://cache.example/bw'"),
-    "base": (str, "a URL path such as '/' or '/static/'"),
-    "assets_dir": (str, "a folder name"),
-    "manifest": (str, "a path relative to out_dir"),
-    "target": (str, "esbuild targets such as 'es2020' or 'chrome107,safari16'"),
-    "mode": (str, "a mode name such as 'production' (selects .env.[mode] files)"),
-    "minify": (bool, "true or false"),
-    "sourcemap": (bool, "true or false"),
-    "esbuild": (str, "a path to an esbuild binary"),
-    "esbuild_timeout": ((int, float), "a number of seconds"),
-    "strict": (bool, "true or false"),
-}
-_LISTS = ("pages", "entries", "external", "plugins", "fs_allow")
-_PATH_KEYS = ("root", "out_dir", "public_dir", "cache_dir", "esbuild")
+_PATH_KEYS = ("root", "out_dir", "public_dir", "cache_dir")
 
 
 def find_config_file(root: Path) -> tuple[Path | None, Mapping[str, Any]]:
@@ -169,127 +192,59 @@ def load_config(
     else:
         config_path, data = find_config_file(root)
         base_dir = root
-    where = str(config_path) if config_path else "command line"
-    problems: list[Message] = []
-    values = _validate_top_level(data, where, problems)
+    problems = Problems.for_file(config_path, root)
+    values = check_table(Config, data, problems, partial=True)
     # Paths in a file are relative to that file; the CLI passes absolute paths.
     for key in _PATH_KEYS:
-        if key in values and key != "esbuild":
+        if key in values:
             values[key] = (base_dir / values[key]).resolve()
-    if "fs_allow" in values:
+    if "fs_allow" in values and values["fs_allow"] is not None:
         values["fs_allow"] = tuple((base_dir / p).resolve() for p in values["fs_allow"])
     if "esbuild" in values and ("/" in values["esbuild"] or values["esbuild"].startswith(".")):
         values["esbuild"] = str((base_dir / values["esbuild"]).resolve())
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     root = values.pop("root", root)
-    sections = _validate_sections(data, where, problems)
-    if problems:
-        raise ConfigError(problems)
+    sections = _read_sections(data, problems, base_dir)
+    problems.raise_if_any()
     config = Config(root=root, config_file=config_path, **_typed(values), **sections)
     return _absolute(config)
 
 
-def _validate_top_level(
-    data: Mapping[str, Any], where: str, problems: list[Message]
-) -> dict[str, Any]:
-    known = set(_SCALARS) | set(_LISTS) | set(SECTIONS) | {"define", "plugin"}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in known:
-            problems.append(Message(f"unknown key '{key}'", _loc_key(where, key)))
-        elif key in _SCALARS:
-            kind, what = _SCALARS[key]
-            if not isinstance(value, kind) or (
-                isinstance(value, bool) and bool not in _as_tuple(kind)
-            ):
-                problems.append(Message(f"expected {what}, got {value!r}", _loc_key(where, key)))
-            else:
-                values[key] = value
-        elif key in _LISTS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problems.append(
-                    Message(f"expected a list of strings, got {value!r}", _loc_key(where, key))
-                )
-            else:
-                values[key] = tuple(value)
-        elif key == "define":
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                problems.append(
-                    Message("expected a table of strings (JS expressions)", _loc_key(where, key))
-                )
-            else:
-                values[key] = dict(value)
-    _check_values(values, where, problems)
-    return values
+def _read_sections(data: Mapping[str, Any], problems: Problems, base_dir: Path) -> dict[str, Any]:
+    """Each `[section]` read by its own schema; all problems go to `problems`."""
+    images = read_section(ImageOptions, data.get("images", {}), problems, "images")
+    compress = read_section(CompressOptions, data.get("compress", {}), problems, "compress")
+    for key, problem in compress_problems(compress):
+        problems.add("compress", key, problem)
+    budget = read_budget(data.get("budget", {}), problems, base_dir)
+    html = read_section(HintOptions, data.get("html", {}), problems, "html")
+    cache = read_section(CacheOptions, data.get("cache", {}), problems, "cache")
+    jsx = read_section(JsxOptions, data.get("jsx", {}), problems, "jsx")
+    if jsx.is_set:
+        jsx = replace(jsx, origin=f"[jsx] in {problems.file}")
+    return {
+        "images": images,
+        "compress": compress,
+        "budget": budget,
+        "html": html,
+        "cache": cache,
+        "jsx": jsx,
+        "plugin_options": _plugin_tables(data.get("plugin", {}), problems),
+    }
 
 
-def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
-    return kind if isinstance(kind, tuple) else (kind,)
-
-
-def _check_values(values: dict[str, Any], where: str, problems: list[Message]) -> None:
-    target = values.get("target")
-    if target is not None and not all(
-        t.strip().lower().startswith(TARGET_PREFIXES) for t in target.split(",")
-    ):
-        problems.append(Message(f"unknown esbuild target {target!r}", _loc_key(where, "target")))
-    base = values.get("base")
-    if base is not None and not (base.startswith(("/", "./", "http://", "https://")) or base == ""):
-        problems.append(
-            Message("base must start with '/', './' or be a full URL", _loc_key(where, "base"))
-        )
-    if values.get("cache_url"):
-        from bundlewise.cache.options import check_url
-
-        if problem := check_url(values["cache_url"], from_file=True):
-            problems.append(Message(problem, _loc_key(where, "cache_url")))
-    mode = values.get("mode")
-    if mode is not None and not re.fullmatch(r"[A-Za-z0-9_-]+", mode):
-        problems.append(
-            Message("mode must be letters, digits, '-' or '_'", _loc_key(where, "mode"))
-        )
-    timeout = values.get("esbuild_timeout")
-    if timeout is not None and timeout <= 0:
-        problems.append(Message("must be a positive number", _loc_key(where, "esbuild_timeout")))
-
-
-def _validate_sections(
-    data: Mapping[str, Any], where: str, problems: list[Message]
-) -> dict[str, Any]:
-    sections: dict[str, Any] = {}
-    for key, target in SECTIONS.items():
-        table = data.get(key, {})
-        if not isinstance(table, dict):
-            problems.append(Message(f"[{key}] must be a table", _loc_key(where, key)))
-            table = {}
-        options_class = _load_section_class(target)
-        if options_class is None:
-            continue
-        options, messages = options_class.from_mapping(table, where)
-        problems.extend(messages)
-        sections[key] = options
-    plugin_tables = data.get("plugin", {})
-    if plugin_tables and not isinstance(plugin_tables, dict):
-        problems.append(Message("[plugin.NAME] tables expected", _loc_key(where, "plugin")))
-        plugin_tables = {}
-    sections["plugin_options"] = dict(plugin_tables)
-    return sections
-
-
-def _load_section_class(target: str) -> Any:
-    module_name, _, class_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None  # stage not installed in this build of bundlewise
-        raise
-    return getattr(module, class_name)
-
-
-def _loc_key(where: str, key: str) -> Location:
-    """Config problems are located by file and key: `bundlewise.toml: minify: error: ...`."""
-    return Location(f"{where}: {key}")
+def _plugin_tables(tables: object, problems: Problems) -> dict[str, Mapping[str, Any]]:
+    """`[plugin.NAME]` tables, kept for the plugin loader (it knows each plugin's options)."""
+    if not isinstance(tables, Mapping):
+        problems.add("", "plugin", "expected [plugin.NAME] tables")
+        return {}
+    good = {}
+    for name, table in tables.items():
+        if isinstance(table, Mapping):
+            good[name] = table
+        else:
+            problems.add("", f"plugin.{name}", f"expected a table of options, got {table!r}")
+    return good
 
 
 def _typed(values: dict[str, Any]) -> dict[str, Any]:

@@ -17,9 +17,9 @@ import importlib
 import os
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
@@ -30,13 +30,15 @@ from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
-from bundlewise.manifest import build_manifest, serialize
+from bundlewise.manifest import Manifest, build_manifest, keys_by_file
+from bundlewise.manifest import write_manifest as write_manifest_file
 from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
+from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, OutputFile, PageResult, file_kind
+from bundlewise.result import STATS_FILE, BuildResult, list_outputs
 from bundlewise.staging import (
     MARKER,
     Staging,
@@ -46,24 +48,29 @@ from bundlewise.staging import (
 )
 from bundlewise.state import BuildState
 
+if TYPE_CHECKING:
+    from bundlewise.compress import Sizes
+
 
 def build(
     config: Config,
     plugins: PluginRunner | None = None,
     bundler: Bundler | None = None,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     """Build the app described by `config` into `config.out_dir`; raise on any error.
 
     `plugins` are loaded from the config unless given (the watcher loads them once). Without a
     `bundler`, the build runs esbuild on a service child of its own, ended before this returns.
-    `notice` hears progress worth a line (waiting for another build of the same output folder).
+    `notice` hears progress worth a line (waiting for another build of the same output folder);
+    `progress` hears how far the long stages got (see `bundlewise.progress`). Nothing here prints.
     """
     if plugins is None:
         plugins = load_plugins(config)
     own = ServiceBundler() if bundler is None else None
     try:
-        return run_steps(config, plugins, bundler or own, notice)  # type: ignore[arg-type]
+        return run_steps(config, plugins, bundler or own, notice, progress)  # type: ignore[arg-type]
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
     finally:
@@ -76,6 +83,7 @@ def run_steps(
     plugins: PluginRunner,
     bundler: Bundler,
     notice: Callable[[str], None] = lambda text: None,
+    progress: ProgressCallback = no_progress,
 ) -> BuildResult:
     log = MessageLog()
     config = plugins.run("on_config", config, build=Build(config, None, log))
@@ -106,7 +114,7 @@ def run_steps(
         resolve_image_set_strings(state)
         check_shipped_css(state)
         preload_lazy_css(state)
-        optimize_images(state)
+        optimize_images(state, progress)
         modern_css_images(state)
         add_font_fallbacks(state)
         finalize_names(state)
@@ -121,7 +129,9 @@ def run_steps(
         staging.commit()
     # The cache counts go to `--json` and the summary, not to the stats file in the output:
     # the output of a build must not depend on where its results came from.
-    return replace(result, kept=staging.kept, stats={**result.stats, "cache": cache.finish()})
+    assert result.stats is not None
+    stats = replace(result.stats, cache=cache.finish())
+    return replace(result, kept=staging.kept, stats=stats)
 
 
 def start_early(bundler: Bundler, config: Config) -> None:
@@ -139,8 +149,8 @@ def _import_late_steps() -> None:
     for name in ("bundlewise.js.urls_step", "bundlewise.js.checks", "bundlewise.css.initial",
                  "bundlewise.css.written_urls", "bundlewise.css.check", "bundlewise.css.image_set",
                  "bundlewise.css.font_fallbacks", "bundlewise.pages.rewrite", "bundlewise.report",
-                 "bundlewise.report.stats", "bundlewise.hints", "bundlewise.images.step",
-                 "bundlewise.compress.step", "bundlewise.compress"):  # fmt: skip
+                 "bundlewise.report.record", "bundlewise.report.stats", "bundlewise.hints",
+                 "bundlewise.images.step", "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -262,11 +272,11 @@ def preload_lazy_css(state: BuildState) -> None:
     state.graph = result.graph
 
 
-def optimize_images(state: BuildState) -> None:
+def optimize_images(state: BuildState, progress: ProgressCallback) -> None:
     """Re-encode images referenced from CSS/JS (same format) and from HTML (with variants)."""
     from bundlewise.images import step as image_step
 
-    image_step.run(state)
+    image_step.run(state, progress)
 
 
 def modern_css_images(state: BuildState) -> None:
@@ -354,70 +364,56 @@ def write_pages(state: BuildState) -> None:
         state.rewrites.append(rewrite)
 
 
-def write_manifest(state: BuildState) -> dict[str, Any]:
+def write_manifest(state: BuildState) -> Manifest:
+    """The Vite-format manifest (`manifest.build_manifest`), through `on_manifest`, written."""
     assert state.graph is not None
     manifest = state.hook("on_manifest", build_manifest(state.graph, state.page_files))
-    target = state.staging / state.config.manifest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(serialize(manifest))
+    write_manifest_file(state.staging / state.config.manifest, manifest)
     return manifest
 
 
-def make_result(state: BuildState, manifest: dict[str, Any]) -> BuildResult:
+def make_result(state: BuildState, manifest: Manifest) -> BuildResult:
     assert state.graph is not None
-    keys = {entry["file"]: key for key, entry in manifest.items()}
-    for entry in manifest.values():
-        for css in entry.get("css", []):
-            keys.setdefault(css, f"{entry.get('src', '')}#css")
-    files = []
-    for path in sorted(p for p in state.staging.rglob("*") if p.is_file()):
-        rel = path.relative_to(state.staging).as_posix()
-        if rel in (MARKER, STATS_FILE):
-            continue
-        files.append(OutputFile(rel, file_kind(rel), path.stat().st_size, keys.get(rel)))
-    pages: tuple[PageResult, ...] = tuple(r.result for r in state.rewrites)
     return BuildResult(
         out_dir=state.config.out_dir,
         root=state.config.root,
         graph=state.graph,
-        pages=pages,
-        files=tuple(files),
+        pages=tuple(r.result for r in state.rewrites),
+        files=list_outputs(state.staging, keys_by_file(manifest), skip=(MARKER, STATS_FILE)),
         manifest=manifest,
         warnings=tuple(state.log.warnings),
         infos=tuple(state.log.infos),
     )
 
 
-def compress(state: BuildState, result: BuildResult) -> dict[str, Any]:
+def compress(state: BuildState, result: BuildResult) -> Mapping[str, Sizes]:
     """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise.compress import step as compress_step
+    from bundlewise.compress import compress_files
 
-    return compress_step.run(state, result)
+    files = [f.path for f in result.files]
+    return compress_files(state.staging, files, state.config.compress, state.cache).sizes
 
 
-def write_stats(state: BuildState, result: BuildResult, sizes: dict[str, Any]) -> BuildResult:
+def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Sizes]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
     from bundlewise.images.step import summary as images_step_summary
-    from bundlewise.report import BudgetConfig, compute_stats
+    from bundlewise.report.budget import budget_to_check
+    from bundlewise.report.record import ImagesSummary
+    from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
-    budget = state.config.budget or BudgetConfig()
-    compress = state.config.compress
-    if budget.measure != "raw" and not (compress and compress.enabled):
-        # No compressed sizes to measure: raw is larger, so the check errs on the safe side.
-        state.log.info(
-            f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
-        )
-        budget = replace(budget, measure="raw")
-    state.stats = compute_stats(result, sizes, budget=budget)
-    state.stats["images"] = images_step_summary(state.image_outcomes)
-    write_stats_file(state.staging / STATS_FILE, state.stats)
-    return replace(result, stats=state.stats)
+    budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
+    if info:
+        state.log.info(info)
+    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
+    stats = compute_stats(result, sizes, budget=budget, images=images)
+    write_stats_file(state.staging / STATS_FILE, stats)
+    return replace(result, stats=stats)
 
 
 def post_build(state: BuildState, result: BuildResult) -> BuildResult:
     """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
-    result = state.hook("on_post_build", result, stats=state.stats)
+    result = state.hook("on_post_build", result, stats=result.stats)
     result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
     if state.config.strict and result.warnings:
         count = len(result.warnings)

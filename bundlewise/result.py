@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bundlewise.errors import Message
 from bundlewise.esbuild.graph import BuildGraph
+
+if TYPE_CHECKING:
+    from bundlewise.report.record import Stats
 
 FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
 
@@ -69,10 +72,26 @@ class BuildResult:
     warnings: tuple[Message, ...] = ()
     infos: tuple[Message, ...] = ()
     """What the user should know that is not a problem in the app: shown, never fails `--strict`."""
-    stats: Mapping[str, Any] = field(default_factory=dict)
-    """The stats document (`bundlewise-stats.json`): sizes, initial loads, budget verdict."""
+    stats: Stats | None = None
+    """Sizes, initial loads, the budget verdict (`bundlewise-stats.json` serialises it); set by
+    the size step, so None only for a result handed to steps before it."""
     kept: tuple[str, ...] = ()
     """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
+
+
+def list_outputs(
+    folder: Path, manifest_keys: Mapping[str, str], skip: tuple[str, ...] = ()
+) -> tuple[OutputFile, ...]:
+    """Every file in the output `folder` but `skip`, sorted, with its kind, size and manifest key
+    (from `manifest_keys`: output path → key)."""
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel not in skip:
+            files.append(
+                OutputFile(rel, file_kind(rel), path.stat().st_size, manifest_keys.get(rel))
+            )
+    return tuple(files)
 
 
 def file_kind(path: str) -> FileKind:

@@ -19,7 +19,7 @@ from bundlewise.rehash import hashed_name
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.graph import BuildGraph
-    from bundlewise.images.records import ImageInfo, OptimizedImage
+    from bundlewise.images.records import ShippedImage
     from bundlewise.pages.read import Page
     from bundlewise.pages.rewrite import PageRewrite
 
@@ -40,16 +40,16 @@ class BuildState:
     """Outputs whose bytes we changed after esbuild (path → new bytes), not yet written."""
     page_files: dict[str, str] = field(default_factory=dict)
     """Source → output path of each file referenced from HTML (images and other assets)."""
-    images: dict[str, ImageInfo] = field(default_factory=dict)
-    """Source → optimized image (from the image step), for the HTML hints."""
-    css_images: dict[str, OptimizedImage] = field(default_factory=dict)
-    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
+    images: dict[str, ShippedImage] = field(default_factory=dict)
+    """Source → record of each image pages show (from the image step), for the HTML hints."""
+    css_images: dict[str, ShippedImage] = field(default_factory=dict)
+    """Output path → record of each CSS/JS image with its full-width modern twins, for
+    `image-set()`."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
     """Source → what the image step did with it (`images.step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `js.lazy_chunk_css`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
     plugins: PluginRunner = field(default_factory=PluginRunner)
 
     def read(self, path: str) -> bytes:

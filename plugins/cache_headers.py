@@ -28,6 +28,7 @@ from typing import Any
 
 from bundlewise.content_types import content_type
 from bundlewise.plugins import Build, Plugin
+from bundlewise.report.record import Stats
 from bundlewise.result import BuildResult
 
 HASHED = re.compile(r"-[A-Z2-7]{8}(\.[^./-]+)+$")
@@ -63,7 +64,7 @@ class CacheHeaders(Plugin):
     def __init__(self, name: str = "", options: Any = None) -> None:
         super().__init__(name, options or CacheHeadersOptions())
 
-    def on_post_build(self, result: BuildResult, *, stats: dict[str, Any], build: Build) -> None:
+    def on_post_build(self, result: BuildResult, *, stats: Stats, build: Build) -> None:
         assert build.out_dir is not None
         ours = {self.options.headers_file, self.options.nginx_file} - {""}
         files = sorted(

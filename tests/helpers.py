@@ -69,3 +69,25 @@ def local_urls(html: str) -> list[str]:
                 if candidate.strip():
                     urls.append(candidate.split()[0])
     return urls
+
+
+def read_table(schema: type[Any], table: Any, section: str) -> tuple[Any, list[str]]:
+    """`[section]` of a bundlewise.toml read alone: the options and each problem's text."""
+    from bundlewise.config_schema import Problems, read_section
+
+    problems = Problems("bundlewise.toml")
+    return read_section(schema, table, problems, section), [m.text for m in problems.messages]
+
+
+def config_problems(app: Path, toml: str) -> list[str]:
+    """The problem texts of `toml` written as APP/bundlewise.toml (it must be refused, exit 2)."""
+    from bundlewise.config import load_config
+    from bundlewise.errors import ConfigError
+
+    (app / "bundlewise.toml").write_text(toml, encoding="utf-8")
+    try:
+        load_config(app)
+    except ConfigError as error:
+        assert error.exit_code == 2
+        return [m.text for m in error.messages]
+    raise AssertionError("the config was accepted")

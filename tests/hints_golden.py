@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from bundlewise.hints import HintOptions, ImageFacts, Variant, hint_page
-from bundlewise.hints.facts import format_of
+from bundlewise.images.records import format_of
 from bundlewise.pages import PageEditor, scan_tags
 from bundlewise.pages.edit import split_srcset
 

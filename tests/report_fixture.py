@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bundlewise.config_schema import Problems
+from bundlewise.errors import Message
 from bundlewise.esbuild.graph import BuildGraph, Output
-from bundlewise.report.budget import BudgetConfig
+from bundlewise.report.budget import BudgetConfig, read_budget
 from bundlewise.result import BuildResult, OutputFile, PageResult, file_kind
 
 
@@ -125,10 +127,16 @@ def build_result(
     return result, sizes
 
 
-def budget(
-    table: dict[str, Any] | None = None, where: Path = Path("bundlewise.toml")
-) -> BudgetConfig:
-    config, messages = BudgetConfig.from_mapping(table or {}, where)
+def parse_budget(
+    table: dict[str, Any], base_dir: Path = Path(".")
+) -> tuple[BudgetConfig, list[Message]]:
+    """A `[budget]` table of a bundlewise.toml in `base_dir`, read alone, and its problems."""
+    problems = Problems("bundlewise.toml")
+    return read_budget(table, problems, base_dir), problems.messages
+
+
+def budget(table: dict[str, Any] | None = None, base_dir: Path = Path(".")) -> BudgetConfig:
+    config, messages = parse_budget(table or {}, base_dir)
     assert messages == [], [m.format() for m in messages]
     return config
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import brotli
 import pytest
+from report_fixture import parse_budget
 
 from bundlewise.audit.budgets import TimingBudget, check, lighthouse_limits, parse_limit
 from bundlewise.audit.causes import cause_of
@@ -20,7 +21,6 @@ from bundlewise.audit.metrics import (
     total_blocking_time,
 )
 from bundlewise.audit.serving import StaticServer
-from bundlewise.report.budget import BudgetConfig
 
 
 def _request(start: float, end: float) -> Request:
@@ -57,9 +57,9 @@ def test_tbt_counts_the_time_beyond_50_ms_between_fcp_and_tti() -> None:
 
 
 def test_timing_keys_in_budget_table() -> None:
-    config, messages = BudgetConfig.from_mapping(
+    config, messages = parse_budget(
         {"lcp": "3 s", "cls": 0.2, "tbt": 300, "tti": False,
-         "timings": {"admin/*": {"lcp": "4.5 s"}}}, "bundlewise.toml")  # fmt: skip
+         "timings": {"admin/*": {"lcp": "4.5 s"}}})  # fmt: skip
     assert messages == []
     assert config.timing.for_page("index.html")["lcp"] == 3000
     assert config.timing.for_page("admin/x.html") == {
@@ -67,13 +67,11 @@ def test_timing_keys_in_budget_table() -> None:
 
 
 def test_bad_timing_values_are_config_errors_naming_the_key() -> None:
-    _, messages = BudgetConfig.from_mapping(
-        {"lcp": "fast", "cls": "0.1", "timings": {"*": {"speed": 1}}}, "bundlewise.toml"
-    )
+    _, messages = parse_budget({"lcp": "fast", "cls": "0.1", "timings": {"*": {"speed": 1}}})
     texts = [m.text for m in messages]
-    assert any(t.startswith("budget.lcp:") for t in texts)
-    assert any(t.startswith("budget.cls:") for t in texts)
-    assert any("budget.timings.*.speed: unknown key" in t for t in texts)
+    assert any(t.startswith("bundlewise.toml: [budget].lcp:") for t in texts)
+    assert any(t.startswith("bundlewise.toml: [budget].cls:") for t in texts)
+    assert any("[budget].timings.*.speed: unknown key (expected one of" in t for t in texts)
 
 
 def test_defaults_are_the_guides_numbers() -> None:
@@ -179,7 +177,7 @@ def test_bad_timing_budget_is_a_config_error_before_any_browser(
     (tmp_path / "bundlewise.toml").write_text('[budget]\nlcp = "soon"\n')
     done = run_cli("audit", tmp_path)
     assert done.returncode == 2
-    assert "budget.lcp" in done.stderr and str(tmp_path / "bundlewise.toml") in done.stderr
+    assert "bundlewise.toml: [budget].lcp: expected a time" in done.stderr
 
 
 def _summary(lcp: float, errors: list[dict[str, str]]) -> dict[str, Any]:

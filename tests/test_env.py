@@ -104,7 +104,10 @@ def test_bad_mode_is_a_config_error(run_cli: Any, env_app: Path) -> None:
     (env_app / "bundlewise.toml").write_text('mode = "../../etc"\n')
     done = run_cli("build", env_app)
     assert done.returncode == 2
-    assert "mode must be letters, digits" in done.stderr
+    assert (
+        "bundlewise.toml: mode: expected letters, digits, '-' or '_', got '../../etc'"
+        in done.stderr
+    )
 
 
 def test_undefined_public_variable_in_a_page_is_a_warning(run_cli: Any, make_project: Any) -> None:

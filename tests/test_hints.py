@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
-from helpers import tags_of
+from helpers import read_table, tags_of
 from hints_sample import build_sample_app
 from PIL import Image
 
-from bundlewise.hints import HintOptions, Variant
-from bundlewise.hints.facts import facts_for, read_size
+from bundlewise.cache import Cache
+from bundlewise.hints import HintOptions, ImageFacts, Variant
+from bundlewise.hints.facts import facts_for
 from bundlewise.hints.fonts import initial_fonts
+from bundlewise.images import ImageOptions
+from bundlewise.images.ship import ImagesToShip, ship_images
+from bundlewise.images.size import read_size
 
 # -- options
 
 
 def test_options_default_to_everything_on() -> None:
-    options, messages = HintOptions.from_mapping({}, "bundlewise.toml")
+    options, messages = read_table(HintOptions, {}, "html")
     assert options == HintOptions() and messages == []
     assert options.lazy and options.lcp and options.eager == 2 and options.sizes == "100vw"
 
 
 def test_options_read_a_table() -> None:
     table = {"eager": 4, "lazy": False, "sizes": " 50vw ", "preload_fonts": 0}
-    options, messages = HintOptions.from_mapping(table, "bundlewise.toml")
+    options, messages = read_table(HintOptions, table, "html")
     assert messages == []
     assert (options.eager, options.lazy, options.sizes, options.preload_fonts) == (
         4,
@@ -37,11 +40,10 @@ def test_options_read_a_table() -> None:
 
 def test_every_bad_option_is_reported_with_file_and_key() -> None:
     table = {"eager": -1, "lazy": "yes", "sizes": "", "lcp_image": True, "icon_size": True}
-    _, messages = HintOptions.from_mapping(table, "app/bundlewise.toml")
-    texts = sorted(m.text for m in messages)
+    _, texts = read_table(HintOptions, table, "html")
     assert len(texts) == 5
-    assert all(t.startswith("app/bundlewise.toml: [html].") for t in texts)
-    assert any("[html].lcp_image: unknown key" in t for t in texts)
+    assert all(t.startswith("bundlewise.toml: [html].") for t in texts)
+    assert any(t.startswith("bundlewise.toml: [html].lcp_image: unknown key (") for t in texts)
     assert any("[html].lazy: expected true or false, got 'yes'" in t for t in texts)
 
 
@@ -148,28 +150,26 @@ def test_read_size_of_an_svg_and_of_a_broken_file(tmp_path: Path) -> None:
     assert read_size(tmp_path / "b.png") == (0, 0)
 
 
-def test_facts_come_from_the_image_step_when_it_ran(tmp_path: Path) -> None:
-    info = SimpleNamespace(
-        width=1000,
-        height=500,
-        url_path="assets/a-X.jpg",
-        variants=[("avif", 480, "assets/a-480w.avif")],
-    )
-    facts = facts_for("a.jpg", "assets/a-X.jpg", {"a.jpg": info}, tmp_path)
-    assert facts is not None
-    assert (facts.width, facts.height, facts.path, facts.format) == (
-        1000,
-        500,
-        "assets/a-X.jpg",
-        "jpeg",
-    )
-    assert facts.variants == (Variant("avif", 480, "assets/a-480w.avif"),)
+def test_facts_come_from_the_image_step_when_it_ran() -> None:
+    record = ImageFacts(1000, 500, "assets/a-X.jpg", "jpeg", (Variant("avif", 480, "a.avif"),))
+    assert facts_for("a.jpg", "assets/a-X.jpg", {"a.jpg": record}) is record
+    assert facts_for("b.jpg", "assets/b-X.jpg", {"a.jpg": record}) is None
 
 
 def test_facts_fall_back_to_the_file_header(tmp_path: Path) -> None:
     Image.new("RGB", (64, 48)).save(tmp_path / "a.png")
-    facts = facts_for("a.png", "assets/a-X.png", {}, tmp_path)
-    assert facts is not None and (facts.width, facts.height, facts.variants) == (64, 48, ())
+    todo = ImagesToShip(as_is=(("a.png", tmp_path / "a.png"),))
+    shipped = ship_images(todo, ImageOptions(), Cache(None))
+    assert shipped.files == {} and shipped.page_files == {}
+    facts = facts_for("a.png", "assets/a-X.png", shipped.page_images)
+    assert facts is not None
+    assert (facts.width, facts.height, facts.path, facts.format, facts.variants) == (
+        64,
+        48,
+        "assets/a-X.png",
+        "png",
+        (),
+    )
 
 
 # -- the sample app, built by the CLI

@@ -1,16 +1,14 @@
-"""The image cache, determinism and the progress display."""
+"""The image cache and determinism."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from bundlewise.cache import Cache
 from bundlewise.images import ImageJob, ImageOptions, optimize_images
-from bundlewise.images import progress as progress_module
 from bundlewise.images.encode import STATS
 
 DATA = Path(__file__).parent / "data" / "images"
@@ -85,33 +83,6 @@ def test_two_clean_runs_are_byte_identical_including_avif() -> None:
     second = optimize_images(list(reversed(batch)), options, Cache(None))
     assert first == second
     assert any(f.format == "avif" for f in first["cat.png"].variants)
-
-
-class FakeTerminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_shows_on_a_terminal_but_not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(progress_module, "_SHOW_AFTER", 0.0)
-    monkeypatch.setattr(progress_module, "_MIN_INTERVAL", 0.0)
-    monkeypatch.delenv("CI", raising=False)
-    screen = FakeTerminal()
-    with progress_module.Progress(2, enabled=True, stream=screen) as bar:
-        bar.advance("a.png")
-        bar.advance("b.png")
-    assert "images 1/2 a.png" in screen.getvalue()
-    assert screen.getvalue().endswith("\r\x1b[K")  # the line is cleared at the end
-    monkeypatch.setenv("CI", "true")
-    quiet = FakeTerminal()
-    with progress_module.Progress(2, enabled=True, stream=quiet) as bar:
-        bar.advance("a.png")
-    assert quiet.getvalue() == ""
-    off = FakeTerminal()
-    monkeypatch.delenv("CI")
-    with progress_module.Progress(2, enabled=False, stream=off) as bar:
-        bar.advance("a.png")
-    assert off.getvalue() == ""
 
 
 def test_an_unwritable_cache_is_a_warning_not_a_failure(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from helpers import read_table
+
 from bundlewise.js.jsx import JsxOptions, resolve_jsx
 
 # Written the way the Vite starters write them: comments and trailing commas (JSONC).
@@ -98,11 +100,11 @@ def test_without_tsconfig_the_dependency_decides(make_project: Any) -> None:
 
 def test_jsx_section_overrides_the_tsconfig(make_project: Any) -> None:
     app = starter_like(make_project)
-    configured, problems = JsxOptions.from_mapping({"import_source": "other"}, "bundlewise.toml")
+    configured, problems = read_table(JsxOptions, {"import_source": "other"}, "jsx")
     assert problems == []
     jsx, _ = resolve_jsx(app, configured)
     assert jsx.esbuild_args() == ["--jsx=automatic", "--jsx-import-source=other"]
-    classic, _ = JsxOptions.from_mapping({"runtime": "classic", "factory": "h"}, "bundlewise.toml")
+    classic, _ = read_table(JsxOptions, {"runtime": "classic", "factory": "h"}, "jsx")
     assert resolve_jsx(app, classic)[0].esbuild_args() == ["--jsx=transform", "--jsx-factory=h"]
 
 
@@ -130,8 +132,11 @@ def test_invalid_jsx_section_is_a_config_error(make_project: Any, run_cli: Any) 
     )
     done = run_cli("build", app)
     assert done.returncode == 2
-    assert "[jsx].runtime: expected one of automatic, classic, preserve, got 'magic'" in done.stderr
-    assert "[jsx].factory: expected a non-empty string, got 3" in done.stderr
+    assert (
+        "bundlewise.toml: [jsx].runtime: expected one of 'automatic', 'classic', 'preserve', "
+        "got 'magic'" in done.stderr
+    )
+    assert "bundlewise.toml: [jsx].factory: expected a string, got 3" in done.stderr
     assert not (app / "dist").exists()
 
 

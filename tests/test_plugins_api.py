@@ -9,7 +9,8 @@ import pytest
 from plugin_fixture import write_config, write_plugin
 
 from bundlewise.config import load_config
-from bundlewise.errors import BuildError, ConfigError, Message
+from bundlewise.config_schema import Problems
+from bundlewise.errors import BuildError, ConfigError
 from bundlewise.plugins import HOOKS, Build, Plugin, PluginRunner, load_plugins
 from bundlewise.plugins.options import validate_options
 
@@ -148,14 +149,17 @@ class Opts:
     ("table", "errors"),
     [
         ({"size": 3, "names": ["a"]}, []),
-        ({"size": True}, ["expected an integer, got True"]),
-        ({"size": 1, "names": ["a", 2]}, ["expected a list of strings, got ['a', 2]"]),
-        ({"size": 1, "flag": "yes"}, ["expected true or false, got 'yes'"]),
-        ({}, ["plugin 'x' needs option 'size'"]),
+        ({"size": True}, ["size: expected an integer, got True"]),
+        ({"size": 1, "names": ["a", 2]}, ["names: expected a list of strings, got ['a', 2]"]),
+        ({"size": 1, "flag": "yes"}, ["flag: expected true or false, got 'yes'"]),
+        ({}, ["size: missing (this key is required)"]),
+        ({"size": 1, "nmes": []}, ["nmes: unknown key (did you mean names?)"]),
     ],
 )
 def test_option_types(table: dict[str, object], errors: list[str]) -> None:
-    problems: list[Message] = []
-    result = validate_options(Opts, table, "x", "bundlewise.toml", problems)
-    assert [p.text for p in problems] == errors
+    problems = Problems("bundlewise.toml")
+    result = validate_options(Opts, table, "x", problems)
+    assert [p.text for p in problems.messages] == [
+        f"bundlewise.toml: [plugin.x].{error}" for error in errors
+    ]
     assert (result is None) == bool(errors)

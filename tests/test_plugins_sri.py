@@ -81,10 +81,13 @@ def test_unknown_algorithm_is_a_config_error(tmp_path: Path, esbuild_path: Path)
     config = 'plugins = ["sri"]\n[plugin.sri]\nalgorithm = "md5"\ncrossorigin = "yes"\n'
     done = build_sample(tmp_path / "app", esbuild_path, config)
     assert done.returncode == 2
-    assert "plugin.sri: error: [sri] algorithm must be one of sha256, sha384, sha512" in done.stderr
     assert (
-        "plugin.sri: error: [sri] crossorigin must be one of anonymous, use-credentials"
-        in done.stderr
+        "bundlewise.toml: [plugin.sri].algorithm: expected one of 'sha256', 'sha384', 'sha512', "
+        "got 'md5'" in done.stderr
+    )
+    assert (
+        "bundlewise.toml: [plugin.sri].crossorigin: expected one of 'anonymous', "
+        "'use-credentials', got 'yes'" in done.stderr
     )
 
 

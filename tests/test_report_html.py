@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from report_fixture import FILES, INPUTS, PAGES, budget, build_result
 
-from bundlewise.report import compute_stats, render_html, write_html
+from bundlewise.report import Stats, compute_stats, render_html, write_html
 from bundlewise.result import PageResult
 
 EVIL_MODULE = "src/<img src=x onerror=alert(1)>.js"
@@ -38,7 +38,7 @@ class Tags(HTMLParser):
         self._open = None
 
 
-def evil_stats() -> dict[str, object]:
+def evil_stats() -> Stats:
     files = dict(FILES)
     files[EVIL_OUTPUT] = files.pop("assets/index-AB3DEF7G.js")
     files[EVIL_PAGE] = (100, 80, 70, EVIL_PAGE)

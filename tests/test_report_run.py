@@ -13,6 +13,7 @@ from bundlewise.report import (
     MARKER,
     compute_stats,
     exit_code,
+    load_stats,
     render_table,
     run_report,
     write_stats,
@@ -38,14 +39,13 @@ def failing(tmp_path: Path) -> Path:
 
 def test_table_is_what_the_build_printed_and_exit_0(passing: Path) -> None:
     text, code = run_report(passing)
-    stats = json.loads(passing.read_text(encoding="utf-8"))
-    assert (text, code) == (render_table(stats), EXIT_OK)
+    assert (text, code) == (render_table(load_stats(passing)), EXIT_OK)
 
 
 def test_a_failed_budget_exits_3_unless_only_warning(failing: Path) -> None:
     assert run_report(failing)[1] == EXIT_BUDGET_EXCEEDED
     assert run_report(failing, fail_on_budget=False)[1] == EXIT_OK
-    stats = json.loads(failing.read_text(encoding="utf-8"))
+    stats = load_stats(failing)
     assert exit_code(stats) == 3 and exit_code(stats, fail_on_budget=False) == 0
 
 
@@ -144,6 +144,4 @@ def test_missing_stats_or_baseline(tmp_path: Path, passing: Path) -> None:
 
 
 def test_report_output_is_deterministic(failing: Path) -> None:
-    assert run_report(failing, fmt="json")[0] == dumps_stats(
-        json.loads(failing.read_text(encoding="utf-8"))
-    )
+    assert run_report(failing, fmt="json")[0] == dumps_stats(load_stats(failing))

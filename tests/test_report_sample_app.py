@@ -16,6 +16,7 @@ from test_report_golden import check_golden
 
 from bundlewise.compress import CompressOptions, is_candidate
 from bundlewise.report import (
+    Stats,
     compute_stats,
     evaluate_budget,
     exit_code,
@@ -29,7 +30,7 @@ SAMPLE_APP = Path(__file__).resolve().parents[1] / "sample_app"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, dict[str, Any]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Stats]:
     from bundlewise.cache import Cache
     from bundlewise.compress import compress_outputs
     from bundlewise.config import load_config
@@ -61,20 +62,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, dict[s
         ("json", dumps_stats),
     ],
 )
-def test_sample_app_golden(
-    built: tuple[BuildResult, dict[str, Any]], suffix: str, render: Any
-) -> None:
+def test_sample_app_golden(built: tuple[BuildResult, Stats], suffix: str, render: Any) -> None:
     check_golden(f"sample_app.{suffix}", render(built[1]))
 
 
 def test_sizes_in_stats_are_the_sizes_of_the_files_written(
-    built: tuple[BuildResult, dict[str, Any]],
+    built: tuple[BuildResult, Stats],
 ) -> None:
     result, stats = built
     siblings = 0
-    for path, entry in stats["files"].items():
+    for path, entry in stats.files.items():
         data = (result.out_dir / path).read_bytes()
-        assert entry["raw"] == len(data), path
+        assert entry.raw == len(data), path
         for suffix, key, decompress in (
             (".gz", "gzip", gzip.decompress),
             (".br", "brotli", brotli.decompress),
@@ -83,18 +82,18 @@ def test_sizes_in_stats_are_the_sizes_of_the_files_written(
             if sibling.exists():
                 siblings += 1
                 packed = sibling.read_bytes()
-                assert entry[key] == len(packed), (path, key)
+                assert entry.size(key) == len(packed), (path, key)
                 assert decompress(packed) == data
             elif not is_candidate(path, CompressOptions()):
-                assert entry[key] == entry["raw"], path  # never compressed: sent as is
+                assert entry.size(key) == entry.raw, path  # never compressed: sent as is
     assert siblings >= 10
 
 
 def test_sample_app_passes_the_default_budget_and_fails_a_tight_one(
-    built: tuple[BuildResult, dict[str, Any]],
+    built: tuple[BuildResult, Stats],
 ) -> None:
     _, stats = built
     assert exit_code(stats) == 0
     tight = evaluate_budget(stats, budget({"initial": "500 B"}), None)
     assert [r.subject for r in tight.failed] == ["index.html", "about.html"]
-    assert exit_code({**stats, "budget": tight.to_dict()}) == 3
+    assert exit_code(replace(stats, budget=tight)) == 3

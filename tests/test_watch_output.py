@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bundlewise.hints.facts import read_size
+from bundlewise.images.size import read_size
 from bundlewise.staging import BackgroundRemoval, Staging, recover, trash_prefix
 
 

@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bundlewise.config_schema import suggest
+
 TIMING_KEYS = ("fcp", "lcp", "cls", "tbt", "tti", "load")
 DEFAULTS: dict[str, float | None] = {
     "lcp": 2500.0,
@@ -105,7 +107,7 @@ def parse_timing_budget(data: Mapping[str, Any], error: Callable[[str, str], Non
         page_limits: dict[str, float | None] = {}
         for key, value in overrides.items():
             if key not in TIMING_KEYS:
-                error(f"timings.{pattern}.{key}", f"unknown key (known: {', '.join(TIMING_KEYS)})")
+                error(f"timings.{pattern}.{key}", f"unknown key {suggest(key, TIMING_KEYS)}")
                 continue
             try:
                 page_limits[key] = parse_limit(key, value)

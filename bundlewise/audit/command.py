@@ -69,9 +69,7 @@ def audit_config(
     from bundlewise.audit.report import summarize
     from bundlewise.audit.serving import StaticServer
 
-    budget = config.budget
-    timing = budget.timing if budget is not None else None
-    lighthouse = budget.lighthouse if budget is not None else ()
+    timing, lighthouse = config.budget.timing, config.budget.lighthouse
     if html_path is not None and not html_path.parent.is_dir():
         raise ConfigError(
             Message("folder of the HTML report does not exist", Location(str(html_path)))

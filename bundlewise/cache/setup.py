@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bundlewise.cache import Cache
@@ -12,8 +12,11 @@ from bundlewise.cache.options import CacheOptions, check_url, env_flag, redact
 from bundlewise.cache.remote import RemoteError, RemoteStore
 from bundlewise.errors import ConfigError, Message
 
+if TYPE_CHECKING:
+    from bundlewise.config import Config
 
-def remote_url(config: Any, environ: Mapping[str, str]) -> str | None:
+
+def remote_url(config: Config, environ: Mapping[str, str]) -> str | None:
     """`BUNDLEWISE_CACHE_URL`, else `cache_url` from the config; ConfigError when unusable."""
     url = environ.get("BUNDLEWISE_CACHE_URL") or None
     if url is not None:
@@ -21,13 +24,12 @@ def remote_url(config: Any, environ: Mapping[str, str]) -> str | None:
         if problem:
             raise ConfigError(Message(f"BUNDLEWISE_CACHE_URL: {problem}"))
         return url
-    url = getattr(config, "cache_url", None)
-    return url or None  # checked with the rest of the config when it was loaded
+    return config.cache_url or None  # checked with the rest of the config when it was loaded
 
 
-def open_cache(config: Any, environ: Mapping[str, str] | None = None) -> Cache:
+def open_cache(config: Config, environ: Mapping[str, str] | None = None) -> Cache:
     environ = os.environ if environ is None else environ
-    options: CacheOptions = getattr(config, "cache", None) or CacheOptions()
+    options = config.cache
     url = remote_url(config, environ)
     secret = environ.get("BUNDLEWISE_CACHE_SECRET") or None
     cache = Cache(

@@ -72,9 +72,11 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
       bundlewise build frontend -o static/dist --base /static/dist/
       bundlewise build --no-images --no-compress      fastest build
     """
+    from contextlib import closing
     from dataclasses import replace
 
     from bundlewise.pipeline import build as run_build
+    from bundlewise.progress_line import ProgressLine, on_terminal
 
     overrides: dict[str, Any] = {
         "out_dir": out_dir.resolve() if out_dir else None,
@@ -88,14 +90,18 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
     config = load_app_config(app, config_path, overrides)
-    for section, flag in (("images", images), ("compress", compress)):
-        options = getattr(config, section)
-        if flag is not None and options is not None:
-            config = replace(config, **{section: replace(options, enabled=flag)})
-    if cache_read_only and config.cache is not None:
+    if images is not None:
+        config = replace(config, images=replace(config.images, enabled=images))
+    if compress is not None:
+        config = replace(config, compress=replace(config.compress, enabled=compress))
+    if cache_read_only:
         config = replace(config, cache=replace(config.cache, read_only=True))
     started = time.perf_counter()
-    result = run_build(config, notice=console.info)
+    # The image stage reports how far it got; a line shows it on a terminal, unless the output is
+    # JSON or quiet (`-q`) or the terminal is a CI log.
+    draw = not as_json and console.verbosity >= 0 and on_terminal(sys.stderr)
+    with closing(ProgressLine(sys.stderr, enabled=draw)) as progress:
+        result = run_build(config, notice=console.info, progress=progress)
     elapsed = time.perf_counter() - started
     for message in (*result.warnings, *result.infos):
         console.message(message)
@@ -124,6 +130,7 @@ def _report_after_build(
     from bundlewise.report import exit_code, github_output, render_table
 
     stats = result.stats
+    assert stats is not None  # a build that returns has measured what it wrote
     if as_json:
         from bundlewise.report.stats import dumps_stats
 
@@ -145,13 +152,13 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
     console.info(
         console.style("✓", fg="green")
         + f" built {len(result.pages)} page(s), {len(result.files)} files ({total / 1000:.1f} kB) "
-        f"into {rel} in {elapsed:.2f}s" + images_note(result.stats.get("images"), "; images: ")
+        f"into {rel} in {elapsed:.2f}s" + images_note(result.stats.images, "; images: ")
     )
     from bundlewise.cache.admin import summary_line
 
-    if line := summary_line(result.stats.get("cache") or {}):
+    if line := summary_line(result.stats.cache or {}):
         console.info(f"  {line}")
-    for source in (result.stats.get("images") or {}).get("kept_source_files", ()):
+    for source in result.stats.images.kept_source_files if result.stats.images else ():
         console.debug(f"  {source}: kept as it was (re-encoding did not make it smaller)")
 
 

@@ -29,10 +29,8 @@ def cache_group() -> None:
 
 
 def _cache_settings(app: Path, config_path: Path | None) -> tuple[Path, int]:
-    from bundlewise.cache.options import CacheOptions
-
     config = load_app_config(app, config_path, {})
-    return config.cache_dir, (config.cache or CacheOptions()).max_size
+    return config.cache_dir, config.cache.max_size
 
 
 @cache_group.command("info", context_settings=CONTEXT_SETTINGS)

@@ -7,7 +7,15 @@ the cache, once per distinct file across builds.
 
 from bundlewise.compress.options import FORMATS, CompressOptions
 from bundlewise.compress.rules import TEXT_SUFFIXES, is_candidate
-from bundlewise.compress.run import NAMESPACE, CompressStats, Sizes, compress_outputs
+from bundlewise.compress.run import (
+    NAMESPACE,
+    Compressed,
+    CompressStats,
+    OutputToCompress,
+    Sizes,
+    compress_files,
+    compress_outputs,
+)
 
 __all__ = [
     "FORMATS",
@@ -15,7 +23,10 @@ __all__ = [
     "TEXT_SUFFIXES",
     "CompressOptions",
     "CompressStats",
+    "Compressed",
+    "OutputToCompress",
     "Sizes",
+    "compress_files",
     "compress_outputs",
     "is_candidate",
 ]

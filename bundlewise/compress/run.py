@@ -13,7 +13,7 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,25 @@ class Sizes:
     zstd: int | None = None
 
 
+@dataclass(frozen=True)
+class OutputToCompress:
+    """One output of a build: its POSIX path relative to the output folder and, when the caller
+    holds them in memory, its bytes (otherwise they are read from the output folder)."""
+
+    path: str
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Compressed:
+    """What compression did: sizes for every output, and the siblings it wrote."""
+
+    sizes: Mapping[str, Sizes]
+    """Output path → raw/gzip/brotli(/zstd) sizes, for every output given (see `Sizes`)."""
+    written: tuple[str, ...]
+    """The `.br`/`.gz`/`.zst` siblings written, relative to the output folder, sorted."""
+
+
 @dataclass
 class CompressStats:
     """Counters of one `compress_outputs` call (thread-safe), for tests and `--verbose`."""
@@ -62,6 +81,40 @@ class CompressStats:
             setattr(self, what, getattr(self, what) + 1)
 
 
+def compress_files(
+    out_dir: Path,
+    files: Sequence[str | OutputToCompress],
+    options: CompressOptions,
+    cache: Cache | None = None,
+    *,
+    workers: int | None = None,
+    stats: CompressStats | None = None,
+) -> Compressed:
+    """Write compressed siblings into `out_dir` for the candidates among `files`; return the
+    sizes of every file and the siblings written.
+
+    `files` are outputs (or their POSIX paths) relative to `out_dir`. Without a `cache`, every
+    encoding is computed. `workers` defaults to the usable cores; 1 runs everything in the calling
+    thread. Raises BuildError naming the file when one cannot be read or a sibling cannot be
+    written (no partial sibling is left behind), ConfigError when zst is asked for but zstandard
+    is not installed.
+    """
+    stats = stats if stats is not None else CompressStats()
+    outputs = {o.path: o for o in (OutputToCompress(f) if isinstance(f, str) else f for f in files)}
+    raw = {o.path: _size(out_dir, o) for o in outputs.values()}
+    sizes = {name: Sizes(raw[name], raw[name], raw[name]) for name in outputs}
+    if not options.enabled:
+        return Compressed(sizes, ())
+    task = _Task(out_dir, encoders(options), options, cache or Cache(None), stats, outputs)
+    # Largest first; ties by name so the order (and any error reported) never varies.
+    todo = sorted((n for n in outputs if is_candidate(n, options)), key=lambda n: (-raw[n], n))
+    stats.candidates += len(todo)
+    done = _run(task, todo, workers or _cores())
+    sizes.update((name, d.sizes) for name, d in done.items())
+    written = sorted(sibling for d in done.values() for sibling in d.written)
+    return Compressed(sizes, tuple(written))
+
+
 def compress_outputs(
     out_dir: Path,
     files: Sequence[str],
@@ -71,24 +124,15 @@ def compress_outputs(
     workers: int | None = None,
     stats: CompressStats | None = None,
 ) -> dict[str, Sizes]:
-    """Write compressed siblings for the candidates among `files` and return sizes for each file.
+    """`compress_files` for files on disk, when only the sizes matter."""
+    done = compress_files(out_dir, files, options, cache, workers=workers, stats=stats)
+    return dict(done.sizes)
 
-    `files` are POSIX paths relative to `out_dir`. `workers` defaults to the usable cores; 1 runs
-    everything in the calling thread. Raises BuildError naming the file when one cannot be read or
-    a sibling cannot be written (no partial sibling is left behind), ConfigError when zst is asked
-    for but zstandard is not installed.
-    """
-    stats = stats if stats is not None else CompressStats()
-    raw = {name: _size(out_dir, name) for name in files}
-    sizes = {name: Sizes(raw[name], raw[name], raw[name]) for name in files}
-    if not options.enabled:
-        return sizes
-    task = _Task(out_dir, encoders(options), options, cache, stats, frozenset(files))
-    # Largest first; ties by name so the order (and any error reported) never varies.
-    todo = sorted((n for n in files if is_candidate(n, options)), key=lambda n: (-raw[n], n))
-    stats.candidates += len(todo)
-    sizes.update(_run(task, todo, workers or _cores()))
-    return sizes
+
+@dataclass(frozen=True)
+class _Done:
+    sizes: Sizes
+    written: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -100,21 +144,23 @@ class _Task:
     options: CompressOptions
     cache: Cache
     stats: CompressStats
-    files: frozenset[str]
+    files: Mapping[str, OutputToCompress]
 
-    def __call__(self, name: str) -> Sizes:
+    def __call__(self, name: str) -> _Done:
         path = self.out_dir / name
-        data = _read(path, name)
+        output = self.files[name]
+        data = output.data if output.data is not None else _read(path, name)
         digest = hashlib.sha256(data).digest()
-        original = path.stat()
+        original = _stat(path)
         limit = len(data) * self.options.max_ratio
         worth_it = len(data) >= self.options.min_size
         measured: dict[str, int] = {}
+        written: list[str] = []
         for encoder in self.encoders:
             sibling = f"{name}.{encoder.format}"
             if sibling in self.files:
                 # The project ships its own pre-compressed file: never overwrite it.
-                measured[encoder.format] = _size(self.out_dir, sibling)
+                measured[encoder.format] = _size(self.out_dir, self.files[sibling])
                 continue
             payload = self._encoded(encoder, data, digest)
             measured[encoder.format] = len(payload)
@@ -126,10 +172,12 @@ class _Task:
             if keep:
                 _write(self.out_dir / sibling, sibling, payload, original)
                 self.stats.add("written")
+                written.append(sibling)
             else:
                 _remove_stale(self.out_dir / sibling, sibling)
         raw = len(data)
-        return Sizes(raw, measured.get("gz", raw), measured.get("br", raw), measured.get("zst"))
+        sizes = Sizes(raw, measured.get("gz", raw), measured.get("br", raw), measured.get("zst"))
+        return _Done(sizes, tuple(written))
 
     def _encoded(self, encoder: Encoder, data: bytes, digest: bytes) -> bytes:
         key = cache_key(_KEY_VERSION, digest, encoder.format, str(encoder.level), encoder.version)
@@ -143,13 +191,13 @@ class _Task:
         return payload
 
 
-def _run(task: _Task, names: list[str], workers: int) -> dict[str, Sizes]:
+def _run(task: _Task, names: list[str], workers: int) -> dict[str, _Done]:
     if workers <= 1 or len(names) <= 1:
         return {name: task(name) for name in names}
-    results: dict[str, Sizes] = {}
+    results: dict[str, _Done] = {}
     errors: list[Message] = []
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="compress") as pool:
-        futures: dict[Future[Sizes], str] = {pool.submit(task, n): n for n in names}
+        futures: dict[Future[_Done], str] = {pool.submit(task, n): n for n in names}
         try:
             for future in as_completed(futures):
                 if future.cancelled():  # after an error, below
@@ -178,25 +226,40 @@ def _read(path: Path, name: str) -> bytes:
         raise BuildError(_io_message("cannot read", name, e)) from e
 
 
-def _size(out_dir: Path, name: str) -> int:
+def _size(out_dir: Path, output: OutputToCompress) -> int:
+    if output.data is not None:
+        return len(output.data)
     try:
-        return (out_dir / name).stat().st_size
+        return (out_dir / output.path).stat().st_size
     except OSError as e:
-        raise BuildError(_io_message("cannot read", name, e)) from e
+        raise BuildError(_io_message("cannot read", output.path, e)) from e
 
 
-def _write(target: Path, name: str, payload: bytes, original: os.stat_result) -> None:
+def _stat(path: Path) -> os.stat_result | None:
+    """The original's mode and times, which its siblings copy; None when it is only in memory."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def _write(target: Path, name: str, payload: bytes, original: os.stat_result | None) -> None:
     """Write to a temp file in the same folder, then rename: a failure (a full disk) never leaves a
     partial sibling that a server would send as if it were whole."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise BuildError(_io_message("cannot write", name, e)) from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
         # mkstemp makes the file private (0600); the web server must read it like the original.
-        os.chmod(tmp, stat.S_IMODE(original.st_mode))
-        # Same mtime as the original, so servers that derive Last-Modified or an ETag from the
-        # file they send give the same answer for every encoding.
-        os.utime(tmp, ns=(original.st_atime_ns, original.st_mtime_ns))
+        os.chmod(tmp, stat.S_IMODE(original.st_mode) if original else 0o644)
+        if original is not None:
+            # Same mtime as the original, so servers that derive Last-Modified or an ETag from
+            # the file they send give the same answer for every encoding.
+            os.utime(tmp, ns=(original.st_atime_ns, original.st_mtime_ns))
         os.replace(tmp, target)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)

@@ -217,7 +217,7 @@ def _insert_in_lists(css: str, outside: str, family: str) -> str:
 def run(state: BuildState) -> None:
     """Add fallback faces to every stylesheet of the build that uses a web font."""
     html = state.config.html
-    if html is None or not html.enabled or not html.font_fallbacks or state.graph is None:
+    if not html.enabled or not html.font_fallbacks or state.graph is None:
         return
 
     def read(path: str) -> bytes | None:

@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bundlewise.hints.facts import ImageFacts, Variant, facts_for
+from bundlewise.hints.facts import facts_for
 from bundlewise.hints.head import existing_preloads, insert_in_head
 from bundlewise.hints.images import ImageHints
 from bundlewise.hints.options import HintOptions
+from bundlewise.images.records import ShippedImage, Variant
 from bundlewise.pages.edit import PageEditor, escape_attr
 from bundlewise.pages.scan import Tag
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from bundlewise.state import BuildState
 
 __all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "hint_page"]
+
+ImageFacts = ShippedImage
+"""What `hint_page` takes for each image: the image step's record (`images.records`)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class PageHints:
 
 def apply(state: BuildState, rewrite: PageRewrite) -> None:
     """Add this page's hints to its editor, and record its font preloads in its result."""
-    options = getattr(state.config, "html", None) or HintOptions()
+    options = state.config.html
     if not options.enabled:
         return
     from bundlewise.hints.fonts import initial_fonts
@@ -43,7 +47,7 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
     config, page = state.config, rewrite.page
     facts = {}
     for index, source in rewrite.images.items():
-        found = facts_for(source, state.page_files.get(source), state.images, config.root)
+        found = facts_for(source, state.page_files.get(source), state.images)
         if found is not None:
             facts[index] = found
     fonts = initial_fonts(
@@ -64,7 +68,7 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
 def hint_page(
     editor: PageEditor,
     tags: Sequence[Tag],
-    facts: Mapping[int, ImageFacts],
+    facts: Mapping[int, ShippedImage],
     url: Callable[[str], str],
     fonts: Sequence[str],
     options: HintOptions,

@@ -24,8 +24,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bundlewise.hints.facts import MIME, ImageFacts
 from bundlewise.hints.options import HintOptions
+from bundlewise.images.formats import MIME_TYPES
+from bundlewise.images.records import ShippedImage
 from bundlewise.pages.edit import PageEditor, escape_attr
 from bundlewise.pages.scan import Tag
 
@@ -54,7 +55,7 @@ class Preload:
 class ImageHints:
     editor: PageEditor
     tags: Sequence[Tag]
-    facts: Mapping[int, ImageFacts]
+    facts: Mapping[int, ShippedImage]
     """Tag index → facts of the local image it shows."""
     url: Callable[[str], str]
     """Output path → URL as written in this page."""
@@ -155,11 +156,11 @@ class ImageHints:
             if not tag.has("sizes"):
                 self.editor.set_attr(tag, "sizes", sizes)
             self.editor.changes.append(f"<img> line {tag.line}: srcset with {len(own)} widths")
-        formats = [f for f in facts.source_formats() if f in MIME]
+        formats = [f for f in facts.source_formats() if f in MIME_TYPES]
         if formats:
             # Inline, with no line breaks: the <img> may sit in running text or in a <pre>.
             sources = "".join(
-                f'<source type="{MIME[fmt]}" srcset="{escape_attr(_srcset(facts.candidates(fmt), self.url))}"'
+                f'<source type="{MIME_TYPES[fmt]}" srcset="{escape_attr(_srcset(facts.candidates(fmt), self.url))}"'
                 f' sizes="{escape_attr(sizes)}">'
                 for fmt in formats
             )
@@ -205,7 +206,9 @@ class ImageHints:
         sizes = tag.get("sizes") or _sizes_for(tag) or self.options.sizes
         if sources and facts is not None:
             first = sources[0]
-            return Preload(src, _srcset(facts.candidates(first), self.url), sizes, MIME[first])
+            return Preload(
+                src, _srcset(facts.candidates(first), self.url), sizes, MIME_TYPES[first]
+            )
         if tag.picture is not None:
             return None  # an author's <picture>: its media queries decide, we cannot match them
         srcset = self.editor.value(tag, "srcset") or ""
@@ -229,7 +232,7 @@ def _pixels(value: str | None) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _missing_dimensions(tag: Tag, facts: ImageFacts) -> dict[str, str]:
+def _missing_dimensions(tag: Tag, facts: ShippedImage) -> dict[str, str]:
     """The `width`/`height` to add: both, or the one the author left out, at the image's ratio."""
     if not facts.width or not facts.height:
         return {}

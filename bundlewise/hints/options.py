@@ -1,16 +1,20 @@
-"""The `[html]` options: how pages get their performance hints, and their validation.
-
-Validation reports every problem it finds as a `Message` naming the config file and the key, so
-the user fixes them all in one go (same shape as `[images]`).
-"""
+"""The `[html]` options: how pages get their performance hints (`bundlewise.config_schema` checks
+the table against them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated
 
-from bundlewise.errors import Location, Message
+from bundlewise.config_schema import Between, Check
+
+Count = Annotated[int, Between(0, 10_000)]
+
+
+def _css_sizes(value: str) -> str:
+    if not value.strip() or "<" in value:
+        raise ValueError(f"expected a CSS sizes value such as '100vw', got {value!r}")
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -24,48 +28,18 @@ class HintOptions:
     # `srcset` with the generated widths, and `<picture>` with AVIF/WebP `<source>`s.
     responsive: bool = True
     # `sizes` used when the author wrote none: the image's displayed width in CSS terms.
-    sizes: str = "100vw"
+    sizes: Annotated[str, Check(_css_sizes)] = "100vw"
     # `loading="lazy"` + `decoding="async"` on images and iframes after the first `eager` ones.
     lazy: bool = True
     # How many images/iframes (document order, icons not counted) load eagerly.
-    eager: int = 2
+    eager: Count = 2
     # `fetchpriority="high"` and a preload for the likely LCP image.
     lcp: bool = True
     # An image smaller than this (CSS pixels, either side) is an icon: never the LCP, not counted.
-    icon_size: int = 64
+    icon_size: Count = 64
     # How many woff2 fonts of the initial CSS to preload (0 turns font preloads off).
-    preload_fonts: int = 2
+    preload_fonts: Count = 2
     # Metric-matched fallback faces for web fonts, so their swap does not shift layout.
     font_fallbacks: bool = True
     # `image-set()` with AVIF/WebP for CSS background images (the original as the fallback).
     css_image_set: bool = True
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str) -> tuple[HintOptions, list[Message]]:
-        """Options from an `[html]` table; `where` names the file in every message."""
-        messages: list[Message] = []
-
-        def fail(key: str, text: str) -> None:
-            messages.append(Message(f"{where}: [html].{key}: {text}", Location(where)))
-
-        known = {f.name: f for f in fields(cls)}
-        changes: dict[str, Any] = {}
-        for key, value in data.items():
-            default = getattr(cls, key, None) if key in known else None
-            if key not in known:
-                fail(key, f"unknown key (expected one of {', '.join(sorted(known))})")
-            elif isinstance(default, bool):
-                if isinstance(value, bool):
-                    changes[key] = value
-                else:
-                    fail(key, f"expected true or false, got {value!r}")
-            elif isinstance(default, int):
-                if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000:
-                    changes[key] = value
-                else:
-                    fail(key, f"expected an integer 0-10000, got {value!r}")
-            elif isinstance(value, str) and value.strip() and "<" not in value:
-                changes[key] = value.strip()
-            else:
-                fail(key, f"expected a CSS sizes value such as '100vw', got {value!r}")
-        return replace(cls(), **changes), messages

@@ -109,7 +109,8 @@ def _strip_jpeg(source: bytes) -> bytes | None:
 def _variants(decoded: Decoded, primary: ImageFile, options: ImageOptions) -> tuple[ImageFile, ...]:
     """Modern formats at full width (kept when they beat the fallback) and downscaled widths."""
     image, out = decoded.image, []
-    kept_formats = []
+    kept_formats: list[str] = []
+    fmt: str
     for fmt in options.formats:
         if fmt == decoded.format or (fmt == "jpeg" and has_visible_alpha(image)):
             continue

@@ -16,8 +16,8 @@ from bundlewise.images.decode import ImageInputError
 from bundlewise.images.encode import codec_versions
 from bundlewise.images.optimize import optimize_image
 from bundlewise.images.options import ImageOptions
-from bundlewise.images.progress import Progress
 from bundlewise.images.records import ImageJob, OptimizedImage, from_payload, to_payload
+from bundlewise.progress import ProgressCallback, no_progress
 
 NAMESPACE = "images"
 # Bump when a change of this package changes output bytes for the same inputs and options.
@@ -30,11 +30,12 @@ def optimize_images(
     cache: Cache,
     *,
     variants: bool = True,
-    progress: bool = False,
+    progress: ProgressCallback = no_progress,
 ) -> dict[str, OptimizedImage]:
     """Every job optimized (from the cache when possible), keyed by `rel`, in input order.
 
     `variants=False` makes only the same-format file (for images CSS and JS refer to).
+    `progress` hears how many of the images not found in the cache are done.
     Raises `BuildError` listing every file that is not a usable image.
     """
     versions = codec_versions()
@@ -54,13 +55,14 @@ def optimize_images(
             todo.append((job, key))
     todo.sort(key=lambda item: -len(item[0].data))  # the largest image sets the wall time
     errors: list[Message] = []
-    with Progress(len(todo), enabled=progress) as bar:
-        for (job, key), outcome in _run(todo, options, variants):
-            bar.advance(job.rel)
-            if isinstance(outcome, Message):
-                errors.append(outcome)
-                continue
-            results[job.rel] = _store(cache, key, outcome)
+    if todo:
+        progress("images", 0, len(todo), "")
+    for done, ((job, key), outcome) in enumerate(_run(todo, options, variants), 1):
+        progress("images", done, len(todo), job.rel)
+        if isinstance(outcome, Message):
+            errors.append(outcome)
+            continue
+        results[job.rel] = _store(cache, key, outcome)
     if errors:
         raise BuildError(sorted(errors, key=lambda m: m.location.file if m.location else ""))
     return {job.rel: results[job.rel] for job in jobs}

@@ -1,11 +1,15 @@
-"""The records the image stage takes and returns, and their cache serialization."""
+"""The records of images: what the optimizer makes (`OptimizedImage`, its files and their cache
+serialization) and what the build ships (`ShippedImage`, shared by the image step, the hints and
+the manifest). Importing this module imports no Pillow."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, replace
 
 from bundlewise.errors import Location, Message
+from bundlewise.images.formats import EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -46,18 +50,72 @@ class OptimizedImage:
     warnings: tuple[Message, ...] = ()
 
 
-@dataclass(frozen=True)
-class ImageInfo:
-    """An HTML image after optimization, as the hints need it."""
+# `<source>` order: best compression first; the browser takes the first type it supports.
+SOURCE_ORDER = ("avif", "webp", "jpeg", "png")
 
-    source: str
+
+@dataclass(frozen=True)
+class Variant:
+    """One file made from an image: its format, width and output path."""
+
+    format: str
+    """Codec name: "avif", "webp", "jpeg", "png", "gif" or "svg"."""
+    width: int
+    """Width in pixels (the height follows the image's aspect ratio)."""
+    path: str
+    """Output path, relative to the output folder."""
+
+
+@dataclass(frozen=True)
+class ShippedImage:
+    """An image as the build ships it: what the image step wrote, what the hints and the
+    manifest describe.
+
+    Made by the image stage (`images.ship`) for every image a page shows: with its variants when
+    it was optimized; with none, and no `path` yet, when it ships as it is (optimization off, or a
+    tag opts it out); then the page-asset copy names the file, and `at(path)` fills it in. And for
+    every image CSS or JS refers to, at esbuild's output path.
+    """
+
     width: int
     height: int
-    url_path: str
-    """The fallback file (same format as the source), relative to the output folder."""
+    """Upright intrinsic size in CSS pixels (EXIF orientation applied); 0 when unknown (an SVG
+    without one, a file that cannot be read)."""
+    path: str | None
+    """Output path of the file the `src` points at (same format as the source: the fallback)."""
     format: str
-    variants: tuple[tuple[str, int, str], ...]
-    """(format, width, output path) of every variant, fallback format included."""
+    """Codec name of that file ("jpeg", "png", ...); empty when the extension is not an image's."""
+    variants: tuple[Variant, ...] = ()
+    """Every other file made from it: the fallback's narrower copies and the modern formats, at
+    full width and at the responsive widths (for a CSS image: the full-width modern formats
+    `image-set()` offers)."""
+
+    def at(self, path: str) -> ShippedImage:
+        """This image with its file at `path` (when `path` is not set yet)."""
+        return self if self.path else replace(self, path=path)
+
+    def candidates(self, fmt: str) -> list[tuple[int, str]]:
+        """(width, path) of every file in `fmt`, narrowest first, the fallback included."""
+        found = {v.width: v.path for v in self.variants if v.format == fmt}
+        if fmt == self.format and self.width and self.path:
+            found.setdefault(self.width, self.path)
+        return sorted(found.items())
+
+    def img_formats(self) -> list[str]:
+        """Formats the `<img>`'s own `srcset` lists: the fallback's and resized stand-ins."""
+        # Resized GIFs are made as PNG (a resampled GIF would need re-quantizing).
+        return [self.format, "png"] if self.format == "gif" else [self.format]
+
+    def source_formats(self) -> list[str]:
+        """Formats that get a `<picture>` `<source>`, best first."""
+        own = set(self.img_formats())
+        present = {v.format for v in self.variants} - own
+        return [f for f in SOURCE_ORDER if f in present]
+
+
+def format_of(path: str) -> str:
+    """The image format a file name's extension says ("" when it is not an image's)."""
+    return EXTENSIONS.get(posixpath.splitext(path)[1].lower(), "")
 
 
 def to_payload(image: OptimizedImage) -> bytes:

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from bundlewise.config_schema import NOT_A_KEY, Check
 from bundlewise.errors import Location, Message
 from bundlewise.js import jsonc
 
-RUNTIMES = ("automatic", "classic", "preserve")
+Runtime = Literal["automatic", "classic", "preserve"]
 # tsc's `jsx` values → esbuild's runtime (`react-jsxdev` is the dev flavour of `react-jsx`).
-_TSC_JSX = {
+_TSC_JSX: dict[str, Runtime] = {
     "react-jsx": "automatic",
     "react-jsxdev": "automatic",
     "react": "classic",
@@ -37,39 +38,28 @@ _TSC_JSX = {
 _MAX_EXTENDS = 20  # a cycle of `extends` stops here
 
 
+def _name(value: str) -> str:
+    if not value.strip():
+        raise ValueError(f"expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+Name = Annotated[str | None, Check(_name)]
+
+
 @dataclass(frozen=True)
 class JsxOptions:
     """`[jsx]`: how JSX compiles. Unset fields come from the app's tsconfig or dependencies."""
 
     # "automatic" (`react/jsx-runtime`), "classic" (`React.createElement`) or "preserve".
-    runtime: str | None = None
+    runtime: Runtime | None = None
     # The package that provides `jsx-runtime` for the automatic runtime: "react", "preact", ...
-    import_source: str | None = None
+    import_source: Name = None
     # Classic runtime: the function a JSX element calls ("h"), and the fragment ("Fragment").
-    factory: str | None = None
-    fragment: str | None = None
+    factory: Name = None
+    fragment: Name = None
     # Where the settings were read from (for `-v` and messages); not a config key.
-    origin: str = ""
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str) -> tuple[JsxOptions, list[Message]]:
-        """Options from a `[jsx]` table; `where` names the config file in every message."""
-        messages: list[Message] = []
-        known = [f.name for f in fields(cls) if f.name != "origin"]
-        changes: dict[str, Any] = {}
-        for key, value in data.items():
-            if key not in known:
-                text = f"unknown key (expected one of {', '.join(known)})"
-            elif not isinstance(value, str) or not value.strip():
-                text = f"expected a non-empty string, got {value!r}"
-            elif key == "runtime" and value not in RUNTIMES:
-                text = f"expected one of {', '.join(RUNTIMES)}, got {value!r}"
-            else:
-                changes[key] = value.strip()
-                continue
-            messages.append(Message(f"{where}: [jsx].{key}: {text}", Location(where)))
-        origin = f"[jsx] in {where}" if changes else ""
-        return replace(cls(), origin=origin, **changes), messages
+    origin: str = field(default="", metadata=NOT_A_KEY)
 
     @property
     def is_set(self) -> bool:

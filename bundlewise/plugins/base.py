@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bundlewise.esbuild.callbacks import PluginSetup
     from bundlewise.esbuild.graph import BuildGraph
     from bundlewise.images import OptimizedImage
+    from bundlewise.report.record import Stats
     from bundlewise.result import BuildResult, PageResult
 
 Order = Literal["pre", "normal", "post"]
@@ -170,12 +171,13 @@ class Plugin:
         return None
 
     def on_post_build(
-        self, result: BuildResult, *, stats: dict[str, Any], build: Build
+        self, result: BuildResult, *, stats: Stats, build: Build
     ) -> BuildResult | None:
         """Called when every file is written, compressed siblings (`.br`, `.gz`) included, before
         the staging folder replaces the output folder. Files written into `build.out_dir` now
         ship with the build; `result.out_dir` is where they will end up. `stats` is the size
-        document of the build. Raising, or reporting an error, leaves the old output in place."""
+        record of the build (`bundlewise.report.Stats`; `stats.to_dict()` is the JSON document
+        `bundlewise-stats.json` holds). Raising, or reporting an error, leaves the old output in place."""
         return None
 
     def on_build_error(self, error: BundlewiseError, *, build: Build) -> None:

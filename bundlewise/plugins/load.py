@@ -21,7 +21,8 @@ from types import ModuleType
 from typing import Any
 
 from bundlewise.config import Config
-from bundlewise.errors import ConfigError, Location, Message
+from bundlewise.config_schema import Problems
+from bundlewise.errors import Location, Message
 from bundlewise.plugins.base import HOOKS, Order, Plugin
 from bundlewise.plugins.options import validate_options
 from bundlewise.raised_at import frame_in
@@ -50,29 +51,22 @@ def first_party_dir() -> Path:
 
 def load_plugins(config: Config) -> list[LoadedPlugin]:
     """Load and order the plugins of `config`: `pre`, `normal`, `post`, then config order."""
-    where = str(config.config_file) if config.config_file else "command line"
     base_dir = config.config_file.parent if config.config_file else config.root
-    problems: list[Message] = []
+    problems = Problems.for_file(config.config_file, config.root)
     loaded: list[LoadedPlugin] = []
     names: set[str] = set()
     for spec in config.plugins:
-        plugin = _load_one(spec, base_dir, config.plugin_options, where, problems)
+        plugin = _load_one(spec, base_dir, config.plugin_options, problems)
         if plugin is None:
             continue
         if plugin.name in names:
-            problems.append(Message(f"plugin {plugin.name!r} is listed twice", _at(where)))
+            problems.add("", "plugins", f"plugin {plugin.name!r} is listed twice")
         names.add(plugin.name)
         loaded.append(plugin)
     for name in config.plugin_options:
         if name not in names and not any(p.name == name for p in loaded):
-            problems.append(
-                Message(
-                    f"options for plugin {name!r}, which is not in `plugins`",
-                    _at(where, f"plugin.{name}"),
-                )
-            )
-    if problems:
-        raise ConfigError(problems)
+            problems.add(f"plugin.{name}", "", f"options for plugin {name!r}, not in `plugins`")
+    problems.raise_if_any()
     rank = {"pre": 0, "normal": 1, "post": 2}
     return sorted(loaded, key=lambda p: rank[p.order])
 
@@ -80,71 +74,62 @@ def load_plugins(config: Config) -> list[LoadedPlugin]:
 def _load_one(
     spec: str,
     base_dir: Path,
-    all_options: Mapping[str, Any],
-    where: str,
-    problems: list[Message],
+    all_options: Mapping[str, Mapping[str, Any]],
+    problems: Problems,
 ) -> LoadedPlugin | None:
-    target, name = _resolve(spec, base_dir, where, problems)
+    target, name = _resolve(spec, base_dir, problems)
     if target is None:
         return None
     table = all_options.get(name, {})
-    if not isinstance(table, Mapping):
-        problems.append(Message("[plugin.NAME] must be a table", _at(where, f"plugin.{name}")))
-        return None
     if isinstance(target, type):
-        return _from_class(target, name, table, where, problems)
-    return _from_module(target, name, table, where, problems)
+        return _from_class(target, name, table, problems)
+    return _from_module(target, name, table, problems)
 
 
-def _resolve(
-    spec: str, base_dir: Path, where: str, problems: list[Message]
-) -> tuple[type | ModuleType | None, str]:
+def _resolve(spec: str, base_dir: Path, problems: Problems) -> tuple[type | ModuleType | None, str]:
     """The class or module `spec` names, and the plugin's name (file stem or entry-point name)."""
     if "/" in spec or "\\" in spec or spec.endswith(".py"):
         path = (base_dir / spec).resolve()
-        return _import_file(path, spec, where, problems), path.stem
+        return _import_file(path, spec, problems), path.stem
     if spec in FIRST_PARTY:
-        return _import_file(first_party_dir() / f"{spec}.py", spec, where, problems), spec
+        return _import_file(first_party_dir() / f"{spec}.py", spec, problems), spec
     from importlib import metadata  # slow to import (~15 ms): only for installed plugins
 
     entry_points = metadata.entry_points(group=ENTRY_POINT_GROUP, name=spec)
     if not entry_points:
         known = sorted({*FIRST_PARTY, *metadata.entry_points(group=ENTRY_POINT_GROUP).names})
-        problems.append(
-            Message(
-                f"plugin {spec!r} not found: not a file, not a first-party plugin, and no "
-                f"installed package declares it in the {ENTRY_POINT_GROUP!r} entry-point group",
-                _at(where, "plugins"),
-                notes=(f"available: {', '.join(known)}", "a path must contain '/' or end in .py"),
-            )
+        problems.add(
+            "",
+            "plugins",
+            f"plugin {spec!r} not found: not a file, not a first-party plugin, and no "
+            f"installed package declares it in the {ENTRY_POINT_GROUP!r} entry-point group",
+            notes=(f"available: {', '.join(known)}", "a path must contain '/' or end in .py"),
         )
         return None, spec
     entry_point = next(iter(entry_points))
     try:
         loaded = entry_point.load()
     except Exception as exc:
-        problems.append(
-            Message(
-                f"plugin {spec!r} failed to import: {type(exc).__name__}: {exc}",
-                _at(where, "plugins"),
-                notes=(f"entry point {entry_point.value}", *_origin(exc)),
-            )
+        problems.add(
+            "",
+            "plugins",
+            f"plugin {spec!r} failed to import: {type(exc).__name__}: {exc}",
+            notes=(f"entry point {entry_point.value}", *_origin(exc)),
         )
         return None, spec
     if not isinstance(loaded, type | ModuleType):
-        problems.append(
-            Message(
-                f"plugin {spec!r}: entry point {entry_point.value} is neither a module nor a class",
-                _at(where, "plugins"),
-            )
+        problems.add(
+            "",
+            "plugins",
+            f"plugin {spec!r}: entry point {entry_point.value} is neither a module nor a class",
         )
         return None, spec
     return loaded, spec
 
 
-def _import_file(path: Path, spec: str, where: str, problems: list[Message]) -> ModuleType | None:
+def _import_file(path: Path, spec: str, problems: Problems) -> ModuleType | None:
     if not path.is_file():
-        problems.append(Message(f"plugin file {spec!r} not found ({path})", _at(where, "plugins")))
+        problems.add("", "plugins", f"plugin file {spec!r} not found ({path})")
         return None
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
     module_name = f"bundlewise_plugin_{path.stem}_{digest}"
@@ -157,11 +142,11 @@ def _import_file(path: Path, spec: str, where: str, problems: list[Message]) -> 
         module_spec.loader.exec_module(module)
     except SyntaxError as exc:
         loc = Location(str(path), exc.lineno or 0, max((exc.offset or 1) - 1, 0), exc.text or "")
-        problems.append(Message(f"plugin {spec!r}: {exc.msg}", loc))
+        problems.messages.append(Message(f"plugin {spec!r}: {exc.msg}", loc))
         sys.modules.pop(module_name, None)
         return None
     except Exception as exc:
-        problems.append(
+        problems.messages.append(
             Message(
                 f"plugin {spec!r} failed to import: {type(exc).__name__}: {exc}",
                 frame_in(exc, str(path)) or Location(str(path)),
@@ -173,12 +158,14 @@ def _import_file(path: Path, spec: str, where: str, problems: list[Message]) -> 
 
 
 def _from_class(
-    cls: type, name: str, table: Mapping[str, Any], where: str, problems: list[Message]
+    cls: type, name: str, table: Mapping[str, Any], problems: Problems
 ) -> LoadedPlugin | None:
     if not issubclass(cls, Plugin):
-        problems.append(Message(f"plugin {name!r}: {cls.__name__} is not a bundlewise Plugin"))
+        problems.messages.append(
+            Message(f"plugin {name!r}: {cls.__name__} is not a bundlewise Plugin")
+        )
         return None
-    options = validate_options(cls.Options, table, name, where, problems)
+    options = validate_options(cls.Options, table, name, problems)
     instance = cls(name, options)
     hooks = {
         hook: getattr(instance, hook)
@@ -191,7 +178,7 @@ def _from_class(
 
 
 def _from_module(
-    module: ModuleType, name: str, table: Mapping[str, Any], where: str, problems: list[Message]
+    module: ModuleType, name: str, table: Mapping[str, Any], problems: Problems
 ) -> LoadedPlugin | None:
     classes = [
         c
@@ -202,41 +189,37 @@ def _from_module(
         and c.__module__ == module.__name__
     ]
     if len(classes) > 1:
-        problems.append(
+        problems.messages.append(
             Message(
                 f"plugin {name!r} defines {len(classes)} Plugin classes; keep one per module",
-                _at(module.__file__ or name),
+                Location(module.__file__ or name),
             )
         )
         return None
     if classes:
-        return _from_class(classes[0], name, table, where, problems)
+        return _from_class(classes[0], name, table, problems)
     hooks = {h: f for h in HOOKS if callable(f := getattr(module, h, None))}
     if not hooks:
-        problems.append(
+        problems.messages.append(
             Message(
                 f"plugin {name!r} has no hooks: define on_* functions or a Plugin subclass",
-                _at(module.__file__ or name),
+                Location(module.__file__ or name),
                 notes=(f"hooks: {', '.join(HOOKS)}",),
             )
         )
         return None
     # A hooks module reads its validated options as the module global `options`.
-    options = validate_options(getattr(module, "Options", None), table, name, where, problems)
+    options = validate_options(getattr(module, "Options", None), table, name, problems)
     setattr(module, "options", options)  # noqa: B010
     order = _order(getattr(module, "order", "normal"), name, problems)
     return LoadedPlugin(name, order, hooks, module.__file__)
 
 
-def _order(value: Any, name: str, problems: list[Message]) -> Order:
+def _order(value: Any, name: str, problems: Problems) -> Order:
     if value in ("pre", "normal", "post"):
         return value  # type: ignore[no-any-return]
-    problems.append(Message(f"plugin {name!r}: order must be 'pre', 'normal' or 'post'"))
+    problems.messages.append(Message(f"plugin {name!r}: order must be 'pre', 'normal' or 'post'"))
     return "normal"
-
-
-def _at(where: str, key: str = "") -> Location:
-    return Location(f"{where}: {key}" if key else where)
 
 
 def _origin(exc: BaseException) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Size stats, budgets and reports (terminal, Markdown, HTML, GitHub Actions).
 
-After a build: `compute_stats` → `write_stats` → `render_table` / `github_output`, and
-`exit_code` decides between 0 and 3. `bundlewise report` is `run_report`.
+After a build: `compute_stats` (a `Stats` record) → `write_stats` → `render_table` /
+`github_output`, and `exit_code` decides between 0 and 3. `bundlewise report` is `run_report`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from bundlewise._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from bundlewise.report.budget import BudgetConfig
-    from bundlewise.report.evaluate import BudgetResult, BudgetRow, evaluate_budget, verdict_of
+    from bundlewise.report.evaluate import BudgetResult, BudgetRow, evaluate_budget
     from bundlewise.report.github import github_output
     from bundlewise.report.html import render_html, write_html
     from bundlewise.report.markdown import MARKER, render_markdown
-    from bundlewise.report.run import exit_code, run_report, with_baseline
+    from bundlewise.report.record import ImagesSummary, Stats
+    from bundlewise.report.run import exit_code, run_report, with_baseline, with_budget
     from bundlewise.report.stats import SizesLike, compute_stats, load_stats, write_stats
     from bundlewise.report.table import render_table
 
@@ -26,7 +27,6 @@ _EXPORTS = {
     "BudgetResult": "bundlewise.report.evaluate",
     "BudgetRow": "bundlewise.report.evaluate",
     "evaluate_budget": "bundlewise.report.evaluate",
-    "verdict_of": "bundlewise.report.evaluate",
     "github_output": "bundlewise.report.github",
     "render_html": "bundlewise.report.html",
     "write_html": "bundlewise.report.html",
@@ -35,6 +35,9 @@ _EXPORTS = {
     "exit_code": "bundlewise.report.run",
     "run_report": "bundlewise.report.run",
     "with_baseline": "bundlewise.report.run",
+    "with_budget": "bundlewise.report.run",
+    "ImagesSummary": "bundlewise.report.record",
+    "Stats": "bundlewise.report.record",
     "SizesLike": "bundlewise.report.stats",
     "compute_stats": "bundlewise.report.stats",
     "load_stats": "bundlewise.report.stats",
@@ -47,7 +50,9 @@ __all__ = [
     "BudgetConfig",
     "BudgetResult",
     "BudgetRow",
+    "ImagesSummary",
     "SizesLike",
+    "Stats",
     "compute_stats",
     "evaluate_budget",
     "exit_code",
@@ -57,8 +62,8 @@ __all__ = [
     "render_markdown",
     "render_table",
     "run_report",
-    "verdict_of",
     "with_baseline",
+    "with_budget",
     "write_html",
     "write_stats",
 ]

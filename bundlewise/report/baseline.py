@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bundlewise.report.measured import Measurements
 
 # A content hash before the extension: esbuild's base32 (`-3XKJ2ZQH`) or lowercase hex with a digit.
 _HASH = re.compile(r"-(?:[A-Z0-9]{8,}|(?=[a-f]*\d)[0-9a-f]{8,})(?=\.[^./]+$)")
@@ -41,14 +44,14 @@ def match_key(path: str, kind: str, manifest_key: str | None) -> str:
     return f"{_HASH.sub('', manifest_key or path)} [{kind}]"
 
 
-def _by_key(stats: Mapping[str, Any], measure: str) -> dict[str, tuple[str, int]]:
+def _by_key(stats: Measurements, measure: str) -> dict[str, tuple[str, int]]:
     """Match key → (label, size); files sharing a key are summed under one label."""
     groups: dict[str, list[tuple[str, int]]] = {}
-    for path, entry in sorted(stats.get("files", {}).items()):
-        if entry["kind"] in ("map", "manifest"):
+    for path, entry in sorted(stats.files.items()):
+        if entry.kind in ("map", "manifest"):
             continue
-        key = match_key(path, entry["kind"], entry.get("manifest_key"))
-        groups.setdefault(key, []).append((path, entry[measure]))
+        key = match_key(path, entry.kind, entry.manifest_key)
+        groups.setdefault(key, []).append((path, entry.size(measure)))
     out = {}
     for key, items in groups.items():
         label = items[0][0] if len(items) == 1 else f"{items[0][0]} (+{len(items) - 1} more)"
@@ -70,36 +73,32 @@ def _diff(
     return tuple(sorted(deltas, key=lambda d: (-abs(d.change), d.key)))
 
 
-def file_deltas(
-    current: Mapping[str, Any], baseline: Mapping[str, Any], measure: str
-) -> tuple[Delta, ...]:
+def file_deltas(current: Measurements, baseline: Measurements, measure: str) -> tuple[Delta, ...]:
     return _diff(_by_key(baseline, measure), _by_key(current, measure))
 
 
-def page_deltas(
-    current: Mapping[str, Any], baseline: Mapping[str, Any], measure: str
-) -> tuple[Delta, ...]:
-    def pages(stats: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
-        return {s: (s, p["initial_js_css"][measure]) for s, p in stats.get("pages", {}).items()}
+def page_deltas(current: Measurements, baseline: Measurements, measure: str) -> tuple[Delta, ...]:
+    def pages(stats: Measurements) -> dict[str, tuple[str, int]]:
+        return {s: (s, p.initial_js_css.size(measure)) for s, p in stats.pages.items()}
 
     return _diff(pages(baseline), pages(current))
 
 
-def module_deltas(current: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[Delta, ...]:
+def module_deltas(current: Measurements, baseline: Measurements) -> tuple[Delta, ...]:
     """Bytes each source module contributes to the output, summed over chunks."""
 
-    def modules(stats: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
+    def modules(stats: Measurements) -> dict[str, tuple[str, int]]:
         sums: dict[str, int] = {}
-        for chunk in stats.get("chunks", {}).values():
-            for module, size in chunk["modules"].items():
+        for chunk in stats.chunks.values():
+            for module, size in chunk.modules.items():
                 sums[module] = sums.get(module, 0) + size
         return {m: (m, s) for m, s in sums.items()}
 
     return _diff(modules(baseline), modules(current))
 
 
-def package_deltas(current: Mapping[str, Any], baseline: Mapping[str, Any]) -> tuple[Delta, ...]:
-    def packages(stats: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
-        return {p: (p, e["bytes"]) for p, e in stats.get("packages", {}).items()}
+def package_deltas(current: Measurements, baseline: Measurements) -> tuple[Delta, ...]:
+    def packages(stats: Measurements) -> dict[str, tuple[str, int]]:
+        return {p: (p, e.bytes) for p, e in stats.packages.items()}
 
     return _diff(packages(baseline), packages(current))

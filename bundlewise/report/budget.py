@@ -24,19 +24,16 @@ The timing keys (`lcp`, `cls`, `tbt`, `tti`, `fcp`, `load`, `[budget.timings]`) 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from bundlewise.audit.budgets import TIMING_KEYS, TimingBudget, parse_timing_budget
-from bundlewise.errors import Location, Message
+from bundlewise.config_schema import Problems, suggest
 from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
-from bundlewise.report.stats import SHIPPED_KINDS
+from bundlewise.report.measured import SHIPPED_KINDS, Measure
 from bundlewise.report.units import Increase, parse_increase, parse_size
-
-Measure = Literal["raw", "gzip", "brotli"]
 
 DEFAULT_INITIAL = 200_000
 _KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files",
@@ -45,29 +42,28 @@ _KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "
 
 @dataclass(frozen=True)
 class BudgetConfig:
+    """The `[budget]` table as the size report checks it (see the module docstring for keys)."""
+
     measure: Measure = "gzip"
+    """Which bytes count: gzip or brotli sizes (what the browser downloads), or raw."""
     initial: int | None = DEFAULT_INITIAL
     """Limit on each page's initial JS+CSS, in bytes of `measure`; None for no limit."""
     pages: tuple[tuple[str, int], ...] = ()
     """(page source glob, limit) overriding `initial`; the last matching glob wins."""
     total: int | None = None
+    """Limit on every file a browser may download (source maps excluded); None for no limit."""
     kinds: tuple[tuple[str, int], ...] = ()
+    """(kind, limit) on the total of one kind of file (js, css, image, ...)."""
     files: tuple[tuple[str, int], ...] = ()
+    """(glob, limit) on each file matching the glob (output path or manifest key)."""
     max_increase: Increase | None = None
+    """Growth allowed against `bundlewise report --baseline`."""
     lighthouse_path: str | None = None
+    """The `lighthouse` key: a Lighthouse budget.json, relative to the config file."""
     lighthouse: tuple[LighthouseBudget, ...] = ()
+    """That file's budgets, read with the config."""
     timing: TimingBudget = field(default_factory=TimingBudget)
     """Limits `bundlewise audit` checks (the `lcp`, `cls`, ... keys); not part of the stats."""
-
-    @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, Any] | None, where: str | Path
-    ) -> tuple[BudgetConfig, list[Message]]:
-        """Validate a `[budget]` table; every problem is reported, with the file it came from.
-
-        `where` is the config file: messages name it, and `lighthouse` is relative to its folder.
-        """
-        return _Parser(where).parse(data or {})
 
     def to_dict(self) -> dict[str, Any]:
         """The budget as stats carry it, so that `bundlewise report` can re-check it."""
@@ -101,24 +97,44 @@ class BudgetConfig:
         )
 
 
+def read_budget(table: object, problems: Problems, base_dir: Path) -> BudgetConfig:
+    """The `[budget]` table; its problems go to `problems` (the config file's). `lighthouse` is
+    relative to `base_dir`, the config file's folder."""
+    if not isinstance(table, Mapping):
+        problems.add("", "budget", f"expected a table, got {table!r}")
+        return BudgetConfig()
+    return _Parser(problems, base_dir).parse(table)
+
+
+def budget_to_check(budget: BudgetConfig, compressed: bool) -> tuple[BudgetConfig, str]:
+    """The budget a build checks, and a line of information when it differs from the config:
+    without compressed sizes to measure, it is checked on raw sizes (larger, so the check errs
+    on the safe side)."""
+    if budget.measure == "raw" or compressed:
+        return budget, ""
+    info = f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
+    return replace(budget, measure="raw"), info
+
+
 class _Parser:
-    def __init__(self, where: str | Path) -> None:
-        self.where = Path(where)
-        self.messages: list[Message] = []
+    """The `[budget]` keys do not map one to one onto `BudgetConfig` (sizes in units, timing
+    keys for the audit, a budget.json to read), so they are read here; unknown keys and the
+    message shape are the shared validator's."""
+
+    def __init__(self, problems: Problems, base_dir: Path) -> None:
+        self.problems = problems
+        self.base_dir = base_dir
 
     def error(self, key: str, text: str) -> None:
-        self.messages.append(Message(f"budget.{key}: {text}", Location(str(self.where))))
+        self.problems.add("budget", key, text)
 
-    def parse(self, data: Mapping[str, Any]) -> tuple[BudgetConfig, list[Message]]:
-        for key in sorted(set(data) - set(_KEYS)):
-            close = difflib.get_close_matches(key, _KEYS, n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)" if close else f" (known keys: {', '.join(_KEYS)})"
-            )
-            self.error(key, "unknown key" + hint)
+    def parse(self, data: Mapping[str, Any]) -> BudgetConfig:
+        for key in data:
+            if key not in _KEYS:
+                self.problems.unknown("budget", key, _KEYS)
         measure = data.get("measure", "gzip")
         if measure not in ("raw", "gzip", "brotli"):
-            self.error("measure", f'{measure!r} is not one of "gzip", "brotli", "raw"')
+            self.error("measure", f"expected one of 'gzip', 'brotli', 'raw', got {measure!r}")
             measure = "gzip"
         initial = data.get("initial", DEFAULT_INITIAL)
         config = BudgetConfig(
@@ -132,7 +148,7 @@ class _Parser:
             **self.lighthouse(data.get("lighthouse")),
             timing=parse_timing_budget(data, self.error),
         )
-        return config, self.messages
+        return config
 
     def size(self, key: str, value: object) -> int | None:
         try:
@@ -150,7 +166,7 @@ class _Parser:
         limits: list[tuple[str, int]] = []
         for name, raw in value.items():
             if allowed is not None and name not in allowed:
-                self.error(f"{key}.{name}", f"unknown kind (known kinds: {', '.join(allowed)})")
+                self.error(f"{key}.{name}", f"unknown kind {suggest(name, allowed)}")
                 continue
             limit = self.size(f"{key}.{name}", raw)
             if limit is not None:
@@ -172,6 +188,6 @@ class _Parser:
         if not isinstance(value, str) or not value:
             self.error("lighthouse", f"expected the path of a budget.json file, got {value!r}")
             return {}
-        budgets, messages = read_lighthouse(self.where.parent / value)
-        self.messages.extend(messages)
+        budgets, messages = read_lighthouse(self.base_dir / value)
+        self.problems.messages.extend(messages)  # about budget.json, located in that file
         return {"lighthouse_path": value, "lighthouse": budgets}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from bundlewise.report import baseline as bl
 from bundlewise.report.budget import BudgetConfig
 from bundlewise.report.lighthouse import KINDS_OF_TYPE, budget_for_page
+from bundlewise.report.measured import Measurements
 from bundlewise.report.units import format_size
 
 Rule = Literal["initial", "total", "kind", "file", "increase", "lighthouse"]
@@ -135,13 +136,8 @@ class BudgetResult:
         )
 
 
-def verdict_of(stats: Mapping[str, Any]) -> BudgetResult:
-    """The budget result stored in a stats document."""
-    return BudgetResult.from_dict(stats["budget"])
-
-
 def evaluate_budget(
-    stats: Mapping[str, Any], budget: BudgetConfig, baseline: Mapping[str, Any] | None
+    stats: Measurements, budget: BudgetConfig, baseline: Measurements | None
 ) -> BudgetResult:
     """Every limit of `budget` checked against `stats` (and against `baseline`, for growth)."""
     notes: list[str] = []
@@ -167,80 +163,80 @@ def evaluate_budget(
     )
 
 
-def _initial_rows(stats: Mapping[str, Any], budget: BudgetConfig) -> Iterator[BudgetRow]:
+def _initial_rows(stats: Measurements, budget: BudgetConfig) -> Iterator[BudgetRow]:
     label = f"initial JS+CSS ({budget.measure})"
-    for source, page in sorted(stats["pages"].items()):
+    for source, page in sorted(stats.pages.items()):
         limit = budget.initial
         for pattern, page_limit in budget.pages:
             if fnmatch.fnmatchcase(source, pattern):
                 limit = page_limit
         if limit is not None:
-            actual = page["initial_js_css"][budget.measure]
+            actual = page.initial_js_css.size(budget.measure)
             yield BudgetRow("initial", source, label, limit, actual, page=source)
 
 
-def _total_rows(stats: Mapping[str, Any], budget: BudgetConfig) -> Iterator[BudgetRow]:
+def _total_rows(stats: Measurements, budget: BudgetConfig) -> Iterator[BudgetRow]:
     m = budget.measure
     if budget.total is not None:
-        yield BudgetRow(
-            "total", "total", f"{m} size of all files", budget.total, stats["totals"]["all"][m]
-        )
+        actual = stats.totals["all"].size(m)
+        yield BudgetRow("total", "total", f"{m} size of all files", budget.total, actual)
     for kind, limit in budget.kinds:
-        actual = stats["totals"].get(kind, {}).get(m, 0)
+        total = stats.totals.get(kind)
+        actual = 0 if total is None else total.size(m)
         yield BudgetRow("kind", kind, f"{m} size of all {kind} files", limit, actual)
 
 
-def _file_rows(
-    stats: Mapping[str, Any], budget: BudgetConfig, notes: list[str]
-) -> Iterator[BudgetRow]:
+def _file_rows(stats: Measurements, budget: BudgetConfig, notes: list[str]) -> Iterator[BudgetRow]:
     m = budget.measure
     for pattern, limit in budget.files:
         matched = False
-        for path, entry in sorted(stats["files"].items()):
-            key = entry.get("manifest_key") or ""
+        for path, entry in sorted(stats.files.items()):
+            key = entry.manifest_key or ""
             if fnmatch.fnmatchcase(path, pattern) or fnmatch.fnmatchcase(key, pattern):
                 matched = True
-                yield BudgetRow("file", path, f"{m} size (budget for {pattern})", limit, entry[m])
+                label = f"{m} size (budget for {pattern})"
+                yield BudgetRow("file", path, label, limit, entry.size(m))
         if not matched:
             notes.append(f"budget.files: {pattern!r} matches no output file")
 
 
-def _lighthouse_rows(stats: Mapping[str, Any], budget: BudgetConfig) -> Iterator[BudgetRow]:
+def _lighthouse_rows(stats: Measurements, budget: BudgetConfig) -> Iterator[BudgetRow]:
     m = budget.measure
-    for source, page in sorted(stats["pages"].items()):
-        found = budget_for_page(budget.lighthouse, page["output"])
+    for source, page in sorted(stats.pages.items()):
+        found = budget_for_page(budget.lighthouse, page.output)
         if found is None:
             continue
         # What Lighthouse sees on load: the initial files and the images the page shows.
-        paths = list(dict.fromkeys([*page["initial"]["files"], *page["images"]]))
-        entries = [stats["files"][p] for p in paths if p in stats["files"]]
+        paths = list(dict.fromkeys([*page.initial.files, *page.images]))
+        entries = [stats.files[p] for p in paths if p in stats.files]
         for rtype, kib in found.sizes:
-            actual = sum(e[m] for e in entries if e["kind"] in KINDS_OF_TYPE[rtype])
+            actual = sum(e.size(m) for e in entries if e.kind in KINDS_OF_TYPE[rtype])
             label = f"Lighthouse {rtype} size ({m})"
             yield BudgetRow("lighthouse", source, label, round(kib * 1024), actual, page=source)
         for rtype, count in found.counts:
-            actual = sum(1 for e in entries if e["kind"] in KINDS_OF_TYPE[rtype])
+            actual = sum(1 for e in entries if e.kind in KINDS_OF_TYPE[rtype])
             label = f"Lighthouse {rtype} count"
             yield BudgetRow("lighthouse", source, label, int(count), actual, "count", source)
 
 
 def _increase_rows(
-    stats: Mapping[str, Any], baseline: Mapping[str, Any], budget: BudgetConfig
+    stats: Measurements, baseline: Measurements, budget: BudgetConfig
 ) -> Iterator[BudgetRow]:
     inc, m = budget.max_increase, budget.measure
     if inc is None:
         return
     label = f"growth of initial JS+CSS ({m}, max {inc})"
-    for source, page in sorted(stats["pages"].items()):
-        before = baseline.get("pages", {}).get(source)
+    for source, page in sorted(stats.pages.items()):
+        before = baseline.pages.get(source)
         if before is not None:
-            old = before["initial_js_css"][m]
-            actual = page["initial_js_css"][m]
+            old = before.initial_js_css.size(m)
+            actual = page.initial_js_css.size(m)
             limit = inc.allowed(old)
             yield BudgetRow("increase", source, label, limit, actual, page=source, before=old)
-    old_total = baseline.get("totals", {}).get("all", {}).get(m)
-    if old_total is not None:
-        actual = stats["totals"]["all"][m]
+    all_before = baseline.totals.get("all")
+    if all_before is not None:
+        old_total = all_before.size(m)
+        actual = stats.totals["all"].size(m)
         label = f"growth of all files ({m}, max {inc})"
         yield BudgetRow(
             "increase", "total", label, inc.allowed(old_total), actual, before=old_total

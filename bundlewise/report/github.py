@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bundlewise.errors import BundlewiseError, Location, Message
-from bundlewise.report.evaluate import verdict_of
 from bundlewise.report.markdown import render_markdown
+from bundlewise.report.record import Stats
 from bundlewise.report.view import printable
 
 if TYPE_CHECKING:
@@ -27,19 +27,17 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation_lines(stats: Mapping[str, Any]) -> list[str]:
+def annotation_lines(stats: Stats) -> list[str]:
     """`::error` workflow commands for the failed budgets, worst first, at most 10."""
     lines = []
-    for row in verdict_of(stats).failed[:MAX_ANNOTATIONS]:
+    for row in stats.budget.failed[:MAX_ANNOTATIONS]:
         props = f"file={_escape_property(row.page)}," if row.page else ""
         props += "title=" + _escape_property("bundlewise budget")
         lines.append(f"::error {props}::{_escape_data(printable(row.describe()))}")
     return lines
 
 
-def github_output(
-    stats: Mapping[str, Any], result: BuildResult | None, env: Mapping[str, str]
-) -> list[str]:
+def github_output(stats: Stats, result: BuildResult | None, env: Mapping[str, str]) -> list[str]:
     """On GitHub Actions: append the Markdown report to the step summary; return the annotations.
 
     The caller prints the returned lines to stdout (that is how the runner reads them). Outside

@@ -7,11 +7,10 @@ with `<`, `>`, `&` and the U+2028/U+2029 separators escaped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bundlewise.report.evaluate import verdict_of
+from bundlewise.report.record import Stats
 from bundlewise.report.stats import package_of
 from bundlewise.report.units import format_delta, format_kb, format_size
 from bundlewise.report.view import file_groups, hidden, page_rows, printable, verdict_line
@@ -22,34 +21,34 @@ if TYPE_CHECKING:
     from bundlewise.result import BuildResult
 
 
-def render_html(stats: Mapping[str, Any], result: BuildResult | None = None) -> str:
-    verdict = verdict_of(stats)
+def render_html(stats: Stats, result: BuildResult | None = None) -> str:
+    verdict = stats.budget
     template = _environment().get_template("report.html.j2")
     return template.render(
         verdict=verdict,
         verdict_line=verdict_line(verdict),
-        pages=page_rows(stats, verdict),
-        groups=file_groups(stats, verdict),
+        pages=page_rows(stats),
+        groups=file_groups(stats),
         hidden=hidden(stats),
-        total=stats["totals"]["all"],
-        sizes={p: e[verdict.measure] for p, e in stats["files"].items()},
-        version=stats.get("version", ""),
-        generated=stats.get("generated"),
+        total=stats.totals["all"],
+        sizes={p: e.size(verdict.measure) for p, e in stats.files.items()},
+        version=stats.version,
+        generated=stats.generated,
         data={"tree": treemap_tree(stats), "measure": verdict.measure},
     )
 
 
-def write_html(path: str | Path, stats: Mapping[str, Any]) -> None:
+def write_html(path: str | Path, stats: Stats) -> None:
     Path(path).write_text(render_html(stats), encoding="utf-8", newline="\n")
 
 
-def treemap_tree(stats: Mapping[str, Any]) -> dict[str, Any]:
+def treemap_tree(stats: Stats) -> dict[str, Any]:
     """Chunks → npm packages → modules, sized by the bytes each contributes to the output."""
     chunks = []
-    for path, chunk in sorted(stats.get("chunks", {}).items()):
+    for path, chunk in sorted(stats.chunks.items()):
         packages: dict[str, list[dict[str, Any]]] = {}
         own: list[dict[str, Any]] = []
-        for module, size in chunk["modules"].items():
+        for module, size in chunk.modules.items():
             pkg = package_of(module)
             node = {"name": module, "size": size}
             (packages.setdefault(pkg, []) if pkg else own).append(node)

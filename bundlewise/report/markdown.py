@@ -7,11 +7,11 @@ place instead of adding a new one on every push.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bundlewise.report.baseline import Delta
-from bundlewise.report.evaluate import BudgetResult, verdict_of
+from bundlewise.report.evaluate import BudgetResult
+from bundlewise.report.record import Stats
 from bundlewise.report.units import format_delta, format_kb, format_size
 from bundlewise.report.view import file_groups, hidden, page_rows, printable, verdict_line
 
@@ -30,21 +30,22 @@ def md(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", printable(text))
 
 
-def render_markdown(stats: Mapping[str, Any], result: BuildResult | None = None) -> str:
+def render_markdown(stats: Stats, result: BuildResult | None = None) -> str:
     """The verdict, each page's initial load, changes since a baseline, and every shipped file."""
-    verdict = verdict_of(stats)
+    verdict = stats.budget
     icon = "✅" if verdict.ok else "❌"
     lines = [MARKER, f"### {icon} bundlewise size report", "", f"**{md(verdict_line(verdict))}**"]
     lines += [f"- {md(r.describe())}" for r in verdict.failed]
     lines += [f"- _note: {md(n)}_" for n in verdict.notes]
-    lines += ["", *_pages(stats, verdict)]
+    lines += ["", *_pages(stats)]
     if verdict.has_baseline:
         lines += ["", *_changes(verdict)]
-    lines += ["", *_files(stats, verdict)]
+    lines += ["", *_files(stats)]
     return "\n".join(lines) + "\n"
 
 
-def _pages(stats: Mapping[str, Any], verdict: BudgetResult) -> list[str]:
+def _pages(stats: Stats) -> list[str]:
+    verdict = stats.budget
     deltas = {d.key: d for d in verdict.page_deltas}
     lines = [
         f"#### Initial load per page (JS+CSS, {verdict.measure})",
@@ -52,7 +53,7 @@ def _pages(stats: Mapping[str, Any], verdict: BudgetResult) -> list[str]:
         "| Page | Initial | Budget | Lazy | Change | |",
         "|:--|--:|--:|--:|--:|:-:|",
     ]
-    for p in page_rows(stats, verdict):
+    for p in page_rows(stats):
         limit = format_kb(p.limit) if p.limit is not None else "–"
         status = "" if p.limit is None else "✅" if p.ok else "❌"
         change = format_delta(deltas[p.source].change) if p.source in deltas else ""
@@ -84,22 +85,22 @@ def _changes(verdict: BudgetResult) -> list[str]:
     return lines[:-1] if lines[-1] == "" else lines
 
 
-def _files(stats: Mapping[str, Any], verdict: BudgetResult) -> list[str]:
+def _files(stats: Stats) -> list[str]:
     lines = [
         "<details><summary>All files</summary>",
         "",
         "| File | Raw | Gzip | Brotli | |",
         "|:--|--:|--:|--:|:-:|",
     ]
-    for name, rows in file_groups(stats, verdict):
+    for name, rows in file_groups(stats):
         lines.append(f"| **{name}** | | | | |")
         for r in rows:
             mark = "❌" if r.over else ""
             sizes = f"{format_kb(r.raw)} | {format_kb(r.gzip)} | {format_kb(r.brotli)}"
             lines.append(f"| {md(r.path)} | {sizes} | {mark} |")
-    total = stats["totals"]["all"]
-    sizes = f"{format_kb(total['raw'])} | {format_kb(total['gzip'])} | {format_kb(total['brotli'])}"
-    lines.append(f"| **total ({total['count']} files)** | {sizes} | |")
+    total = stats.totals["all"]
+    sizes = f"{format_kb(total.raw)} | {format_kb(total.gzip)} | {format_kb(total.brotli)}"
+    lines.append(f"| **total ({total.count} files)** | {sizes} | |")
     count, size = hidden(stats)
     if count:
         lines += ["", f"Not counted: {count} source map/manifest files, {format_size(size)}."]

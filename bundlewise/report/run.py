@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from bundlewise.errors import EXIT_BUDGET_EXCEEDED, EXIT_OK, BundlewiseError, Location, Message
 from bundlewise.report.budget import BudgetConfig
-from bundlewise.report.evaluate import evaluate_budget, verdict_of
+from bundlewise.report.evaluate import evaluate_budget
 from bundlewise.report.html import write_html
 from bundlewise.report.markdown import render_markdown
+from bundlewise.report.record import Stats
 from bundlewise.report.stats import dumps_stats, load_stats
 from bundlewise.report.table import render_table
 
 Format = Literal["table", "json", "markdown"]
 
 
-def exit_code(stats: Mapping[str, Any], *, fail_on_budget: bool = True) -> int:
+def exit_code(stats: Stats, *, fail_on_budget: bool = True) -> int:
     """3 when a budget failed (unless only warning), 0 otherwise."""
-    return EXIT_BUDGET_EXCEEDED if fail_on_budget and not verdict_of(stats).ok else EXIT_OK
+    return EXIT_BUDGET_EXCEEDED if fail_on_budget and not stats.budget.ok else EXIT_OK
 
 
-def with_baseline(
-    stats: Mapping[str, Any], baseline: Mapping[str, Any], budget: BudgetConfig | None = None
-) -> dict[str, Any]:
+def with_budget(stats: Stats, budget: BudgetConfig, baseline: Stats | None = None) -> Stats:
+    """The stats with their budget checked again: other limits, or growth against a baseline."""
+    return replace(stats, budget=evaluate_budget(stats, budget, baseline), budget_config=budget)
+
+
+def with_baseline(stats: Stats, baseline: Stats, budget: BudgetConfig | None = None) -> Stats:
     """The stats with their budget re-checked against a baseline (growth limits, deltas)."""
-    config = budget or BudgetConfig.from_dict(stats["budget"]["config"])
-    verdict = evaluate_budget(stats, config, baseline)
-    return {**stats, "budget": {**verdict.to_dict(), "config": config.to_dict()}}
+    return with_budget(stats, budget or stats.budget_config, baseline)
 
 
 def run_report(
@@ -47,12 +49,11 @@ def run_report(
     `budget` (the current config's) replaces the budget recorded in the stats when given, so a
     changed limit applies without a rebuild. `html_path` writes the HTML report as well.
     """
-    stats: dict[str, Any] = load_stats(stats_path)
+    stats = load_stats(stats_path)
     if baseline_path is not None:
         stats = with_baseline(stats, load_stats(baseline_path), budget)
     elif budget is not None:
-        verdict = evaluate_budget(stats, budget, None)
-        stats = {**stats, "budget": {**verdict.to_dict(), "config": budget.to_dict()}}
+        stats = with_budget(stats, budget)
     if html_path is not None:
         try:
             write_html(html_path, stats)

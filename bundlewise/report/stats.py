@@ -11,22 +11,31 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bundlewise import __version__
 from bundlewise.errors import BundlewiseError, Location, Message
 from bundlewise.esbuild.graph import BuildGraph
+from bundlewise.report.measured import (
+    MEASURES,
+    SHIPPED_KINDS,
+    ChunkStats,
+    FileSet,
+    FileStats,
+    KindTotal,
+    Measurements,
+    PackageStats,
+    PageStats,
+)
+from bundlewise.report.record import SCHEMA, ImagesSummary, Stats
 from bundlewise.result import BuildResult
 
 if TYPE_CHECKING:
     from bundlewise.report.budget import BudgetConfig
 
-SCHEMA = 1
-MEASURES = ("raw", "gzip", "brotli")
-SHIPPED_KINDS = ("html", "js", "css", "image", "font", "other")
-"""Kinds a browser downloads; source maps and the manifest are not counted in totals."""
+__all__ = ["SCHEMA", "SHIPPED_KINDS", "SizesLike", "Stats", "compute_stats", "load_stats"]
 
 
 class SizesLike(Protocol):
@@ -45,10 +54,11 @@ def compute_stats(
     sizes: Mapping[str, SizesLike],
     *,
     budget: BudgetConfig,
-    baseline: Mapping[str, Any] | None = None,
+    baseline: Measurements | None = None,
+    images: ImagesSummary | None = None,
     env: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """The stats document of a build, with its budget verdict.
+) -> Stats:
+    """The stats of a build, with its budget verdict.
 
     `sizes` holds the measured sizes of each output path; a file missing from it (e.g. an image
     that was not worth compressing) is served as is, so its gzip and brotli sizes are its raw size.
@@ -56,75 +66,75 @@ def compute_stats(
     from bundlewise.report.evaluate import evaluate_budget
 
     files = _files(result, sizes)
-    stats: dict[str, Any] = {
-        "schema": SCHEMA,
-        "tool": "bundlewise",
-        "version": __version__,
-        "files": files,
-        "pages": _pages(result, files),
-        "totals": _totals(files),
-        "chunks": _chunks(result.graph),
-        "packages": _packages(result.graph),
-    }
-    stamp = _timestamp(os.environ if env is None else env)
-    if stamp:
-        stats["generated"] = stamp
-    verdict = evaluate_budget(stats, budget, dict(baseline) if baseline else None)
-    stats["budget"] = {**verdict.to_dict(), "config": budget.to_dict()}
-    return stats
+    measured = Measurements(
+        files=files,
+        pages=_pages(result, files),
+        totals=_totals(files),
+        chunks=_chunks(result.graph),
+        packages=_packages(result.graph),
+    )
+    return Stats(
+        **vars(measured),
+        budget=evaluate_budget(measured, budget, baseline),
+        budget_config=budget,
+        generated=_timestamp(os.environ if env is None else env),
+        images=images,
+    )
 
 
-def _files(result: BuildResult, sizes: Mapping[str, SizesLike]) -> dict[str, Any]:
-    files: dict[str, Any] = {}
+def _files(result: BuildResult, sizes: Mapping[str, SizesLike]) -> dict[str, FileStats]:
+    files: dict[str, FileStats] = {}
     for f in result.files:
         measured = sizes.get(f.path)
-        entry: dict[str, Any] = {"kind": f.kind, "manifest_key": f.manifest_key}
         if measured is None:
-            entry.update(raw=f.size, gzip=f.size, brotli=f.size)
-        else:
-            entry.update(raw=measured.raw, gzip=measured.gzip, brotli=measured.brotli)
-            zstd = getattr(measured, "zstd", None)
-            if isinstance(zstd, int):
-                entry["zstd"] = zstd
-        files[f.path] = entry
+            files[f.path] = FileStats(f.size, f.size, f.size, f.kind, f.manifest_key)
+            continue
+        zstd = getattr(measured, "zstd", None)
+        files[f.path] = FileStats(
+            measured.raw,
+            measured.gzip,
+            measured.brotli,
+            f.kind,
+            f.manifest_key,
+            zstd if isinstance(zstd, int) else None,
+        )
     return files
 
 
-def sum_sizes(files: Mapping[str, Any], paths: Iterable[str]) -> dict[str, int]:
-    """Raw, gzip and brotli totals of `paths` (files the build did not list count as 0)."""
-    totals = dict.fromkeys(MEASURES, 0)
-    for p in paths:
-        entry = files.get(p)
-        if entry:
-            for m in MEASURES:
-                totals[m] += entry[m]
-    return totals
+def sum_sizes(files: Mapping[str, FileStats], paths: Iterable[str]) -> FileSet:
+    """`paths` and their raw, gzip and brotli totals (files the build did not list count as 0)."""
+    paths = list(paths)
+    entries = [files[p] for p in paths if p in files]
+    raw, gzip, brotli = (sum(e.size(m) for e in entries) for m in MEASURES)
+    return FileSet(raw, gzip, brotli, files=tuple(paths))
 
 
-def _pages(result: BuildResult, files: Mapping[str, Any]) -> dict[str, Any]:
-    pages: dict[str, Any] = {}
+def _pages(result: BuildResult, files: Mapping[str, FileStats]) -> dict[str, PageStats]:
+    pages: dict[str, PageStats] = {}
     for page in result.pages:
         initial = list(page.initial)
-        js_css = [p for p in initial if files.get(p, {}).get("kind") in ("js", "css")]
-        pages[page.source] = {
-            "output": page.output,
-            "initial": {"files": initial, **sum_sizes(files, initial)},
-            "initial_js_css": {"files": js_css, **sum_sizes(files, js_css)},
-            "lazy": {"files": list(page.lazy), **sum_sizes(files, page.lazy)},
-            "images": list(page.images),
-        }
+        js_css = [p for p in initial if p in files and files[p].kind in ("js", "css")]
+        pages[page.source] = PageStats(
+            output=page.output,
+            initial=sum_sizes(files, initial),
+            initial_js_css=sum_sizes(files, js_css),
+            lazy=sum_sizes(files, page.lazy),
+            images=tuple(page.images),
+        )
     return pages
 
 
-def _totals(files: Mapping[str, Any]) -> dict[str, Any]:
-    totals: dict[str, Any] = {}
-    kinds = sorted({e["kind"] for e in files.values()})
-    for kind in kinds:
-        paths = [p for p, e in files.items() if e["kind"] == kind]
-        totals[kind] = {"count": len(paths), **sum_sizes(files, paths)}
-    shipped = [p for p, e in files.items() if e["kind"] in SHIPPED_KINDS]
-    totals["all"] = {"count": len(shipped), **sum_sizes(files, shipped)}
+def _totals(files: Mapping[str, FileStats]) -> dict[str, KindTotal]:
+    totals: dict[str, KindTotal] = {}
+    for kind in sorted({e.kind for e in files.values()}):
+        totals[kind] = _total([p for p, e in files.items() if e.kind == kind], files)
+    totals["all"] = _total([p for p, e in files.items() if e.kind in SHIPPED_KINDS], files)
     return totals
+
+
+def _total(paths: list[str], files: Mapping[str, FileStats]) -> KindTotal:
+    summed = sum_sizes(files, paths)
+    return KindTotal(summed.raw, summed.gzip, summed.brotli, count=len(paths))
 
 
 def package_of(module: str) -> str | None:
@@ -146,8 +156,8 @@ _CODE_KINDS = ("entry", "dynamic", "chunk", "css")
 """Outputs whose bytes come from many modules; assets are one source file each."""
 
 
-def _chunks(graph: BuildGraph) -> dict[str, Any]:
-    chunks: dict[str, Any] = {}
+def _chunks(graph: BuildGraph) -> dict[str, ChunkStats]:
+    chunks: dict[str, ChunkStats] = {}
     for out in graph:
         if out.kind not in _CODE_KINDS:
             continue
@@ -159,11 +169,11 @@ def _chunks(graph: BuildGraph) -> dict[str, Any]:
             pkg = package_of(m)
             if pkg:
                 packages[pkg] = packages.get(pkg, 0) + b
-        chunks[out.path] = {"modules": modules, "packages": dict(sorted(packages.items()))}
+        chunks[out.path] = ChunkStats(modules, dict(sorted(packages.items())))
     return chunks
 
 
-def _packages(graph: BuildGraph) -> dict[str, Any]:
+def _packages(graph: BuildGraph) -> dict[str, PackageStats]:
     packages: dict[str, dict[str, Any]] = {}
     for out in graph:
         if out.kind not in _CODE_KINDS:
@@ -175,7 +185,7 @@ def _packages(graph: BuildGraph) -> dict[str, Any]:
             entry = packages.setdefault(pkg, {"bytes": 0, "chunks": {}})
             entry["bytes"] += b
             entry["chunks"][out.path] = entry["chunks"].get(out.path, 0) + b
-    return dict(sorted(packages.items()))
+    return {name: PackageStats(e["bytes"], e["chunks"]) for name, e in sorted(packages.items())}
 
 
 def _timestamp(env: Mapping[str, str]) -> str | None:
@@ -185,19 +195,20 @@ def _timestamp(env: Mapping[str, str]) -> str | None:
     return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def dumps_stats(stats: Mapping[str, Any]) -> str:
+def dumps_stats(stats: Stats) -> str:
     """The stats as the file holds them: sorted keys, two-space indent, a final newline."""
-    return json.dumps(stats, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(stats.to_dict(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_stats(path: str | Path, stats: Mapping[str, Any]) -> None:
-    """Write the stats atomically, so a reader never sees half a file."""
+def write_stats(path: str | Path, stats: Stats) -> None:
+    """Write the stats atomically, so a reader never sees half a file. The cache counts are left
+    out: the bytes of the output must not depend on where the build's results came from."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(dumps_stats(stats))
+            f.write(dumps_stats(replace(stats, cache=None)))
         os.chmod(tmp, 0o644)  # mkstemp makes it private; it ships in the output like any file
         os.replace(tmp, path)
     except BaseException:
@@ -205,11 +216,7 @@ def write_stats(path: str | Path, stats: Mapping[str, Any]) -> None:
         raise
 
 
-def _complete(data: dict[str, Any]) -> bool:
-    return all(isinstance(data.get(k), dict) for k in ("files", "pages", "totals", "budget"))
-
-
-def load_stats(path: str | Path) -> dict[str, Any]:
+def load_stats(path: str | Path) -> Stats:
     """Read a stats file written by `write_stats`; a clear error when it is missing or unusable."""
     path = Path(path)
     hint = "run `bundlewise build` first to write it"
@@ -230,12 +237,12 @@ def load_stats(path: str | Path) -> dict[str, Any]:
         raise BundlewiseError(
             Message(f"build stats are not valid JSON: {e.msg}", loc, notes=(hint,))
         ) from None
-    if (
-        not isinstance(data, dict)
-        or data.get("schema") != SCHEMA
-        or not isinstance(data.get("files"), dict)
-    ):
-        found = data.get("schema") if isinstance(data, dict) else None
-        text = f"not a bundlewise stats file of schema {SCHEMA} (found schema {found!r})"
-        raise BundlewiseError(Message(text, Location(str(path)), notes=(hint,)))
-    return data
+    found = data.get("schema") if isinstance(data, dict) else None
+    text = f"not a bundlewise stats file of schema {SCHEMA} (found schema {found!r})"
+    if found == SCHEMA:
+        try:
+            return Stats.from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            what = e.args[0] if isinstance(e, KeyError) and e.args else e
+            text = f"not a complete bundlewise stats file of schema {SCHEMA} ({what!s} is missing or malformed)"
+    raise BundlewiseError(Message(text, Location(str(path)), notes=(hint,)))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bundlewise.report.baseline import Delta
-from bundlewise.report.evaluate import BudgetResult, verdict_of
+from bundlewise.report.evaluate import BudgetResult
+from bundlewise.report.record import ImagesSummary, Stats
 from bundlewise.report.units import format_delta, format_kb, format_size
 from bundlewise.report.view import file_groups, hidden, page_rows, printable, verdict_line
 
@@ -20,7 +21,7 @@ _MAX_CHANGES = 10
 
 
 def render_table(
-    stats: Mapping[str, Any],
+    stats: Stats,
     result: BuildResult | None = None,
     color: bool = False,
     width: int = 80,
@@ -30,11 +31,11 @@ def render_table(
     Everything is read from `stats`, so `bundlewise report` prints what the build printed;
     `result` is accepted so callers after a build can pass it, but adds nothing.
     """
-    verdict = verdict_of(stats)
+    verdict = stats.budget
     paint = _painter(color)
     name_w = max(20, width - 3 * _COL - _MARK)
-    lines = _files(stats, verdict, name_w, paint)
-    lines += ["", *_pages(stats, verdict, name_w, paint)]
+    lines = _files(stats, name_w, paint)
+    lines += ["", *_pages(stats, name_w, paint)]
     lines += ["", *_totals(stats, name_w, paint)]
     if verdict.has_baseline:
         lines += ["", *_changes(verdict, name_w, paint)]
@@ -66,10 +67,10 @@ def _sizes(*values: int) -> str:
     return " │ ".join(format_kb(v).rjust(_COL - 1) for v in values)
 
 
-def _files(stats: Mapping[str, Any], verdict: BudgetResult, w: int, paint: Paint) -> list[str]:
+def _files(stats: Stats, w: int, paint: Paint) -> list[str]:
     head = f"{'':<{w}}  " + " │ ".join(h.rjust(_COL - 1) for h in ("raw", "gzip", "brotli"))
     lines = [paint(head, "head")]
-    for name, rows in file_groups(stats, verdict):
+    for name, rows in file_groups(stats):
         lines.append(paint(name, "head"))
         for r in rows:
             mark = paint("  ✗ over budget", "bad") if r.over else ""
@@ -84,9 +85,9 @@ def _files(stats: Mapping[str, Any], verdict: BudgetResult, w: int, paint: Paint
     return lines
 
 
-def _pages(stats: Mapping[str, Any], verdict: BudgetResult, w: int, paint: Paint) -> list[str]:
-    lines = [paint(f"initial load per page (JS+CSS, {verdict.measure})", "head")]
-    for p in page_rows(stats, verdict):
+def _pages(stats: Stats, w: int, paint: Paint) -> list[str]:
+    lines = [paint(f"initial load per page (JS+CSS, {stats.budget.measure})", "head")]
+    for p in page_rows(stats):
         size = format_kb(p.actual).rjust(_COL - 1)
         if p.limit is None:
             lines.append(f"  {_fit(p.source, w - 2):<{w - 2}}  {size}")
@@ -104,17 +105,18 @@ def _pages(stats: Mapping[str, Any], verdict: BudgetResult, w: int, paint: Paint
     return lines
 
 
-def _totals(stats: Mapping[str, Any], w: int, paint: Paint) -> list[str]:
-    all_ = stats["totals"]["all"]
-    label = f"total ({all_['count']} file{'s' if all_['count'] != 1 else ''})"
-    lines = [paint(f"{label:<{w}}  {_sizes(all_['raw'], all_['gzip'], all_['brotli'])}", "head")]
-    note = images_note(stats.get("images"), "images: ")
+def _totals(stats: Stats, w: int, paint: Paint) -> list[str]:
+    all_ = stats.totals["all"]
+    label = f"total ({all_.count} file{'s' if all_.count != 1 else ''})"
+    lines = [paint(f"{label:<{w}}  {_sizes(all_.raw, all_.gzip, all_.brotli)}", "head")]
+    note = images_note(stats.images, "images: ")
     return [*lines, note] if note else lines
 
 
-def images_note(images: Mapping[str, Any] | None, prefix: str) -> str:
+def images_note(images: ImagesSummary | None, prefix: str) -> str:
     """`images: 3 optimized, 1 kept as is (not smaller)`; empty when the build had none."""
-    counts = [(images or {}).get(key, 0) for key in ("optimized", "kept_source", "copied")]
+    images = images or ImagesSummary()
+    counts = [images.optimized, images.kept_source, images.copied]
     if not any(counts):
         return ""
     parts = [f"{counts[0]} optimized"]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from bundlewise.report.evaluate import BudgetResult
+from bundlewise.report.record import Stats
 
 GROUPS = (
     ("html", ("html",)),
@@ -46,42 +45,42 @@ class PageRow:
         return self.limit is None or self.actual <= self.limit
 
 
-def file_groups(stats: Mapping[str, Any], verdict: BudgetResult) -> list[tuple[str, list[FileRow]]]:
+def file_groups(stats: Stats) -> list[tuple[str, list[FileRow]]]:
     """Shipped files by section, smallest first within a section; empty sections left out."""
-    over = {r.subject for r in verdict.failed if r.rule == "file"}
+    over = {r.subject for r in stats.budget.failed if r.rule == "file"}
     groups = []
     for name, kinds in GROUPS:
         rows = [
-            FileRow(p, e["kind"], e["raw"], e["gzip"], e["brotli"], p in over)
-            for p, e in stats["files"].items()
-            if e["kind"] in kinds
+            FileRow(p, e.kind, e.raw, e.gzip, e.brotli, p in over)
+            for p, e in stats.files.items()
+            if e.kind in kinds
         ]
         if rows:
             groups.append((name, sorted(rows, key=lambda r: (r.raw, r.path))))
     return groups
 
 
-def page_rows(stats: Mapping[str, Any], verdict: BudgetResult) -> list[PageRow]:
-    limits = {r.subject: r.limit for r in verdict.rows if r.rule == "initial"}
-    m = verdict.measure
+def page_rows(stats: Stats) -> list[PageRow]:
+    limits = {r.subject: r.limit for r in stats.budget.rows if r.rule == "initial"}
+    m = stats.budget.measure
     return [
         PageRow(
             source=source,
-            files=len(page["initial"]["files"]),
-            actual=page["initial_js_css"][m],
+            files=len(page.initial.files),
+            actual=page.initial_js_css.size(m),
             limit=limits.get(source),
-            lazy=page["lazy"][m],
-            initial_files=tuple(page["initial"]["files"]),
-            lazy_files=tuple(page["lazy"]["files"]),
+            lazy=page.lazy.size(m),
+            initial_files=page.initial.files,
+            lazy_files=page.lazy.files,
         )
-        for source, page in sorted(stats["pages"].items())
+        for source, page in sorted(stats.pages.items())
     ]
 
 
-def hidden(stats: Mapping[str, Any]) -> tuple[int, int]:
+def hidden(stats: Stats) -> tuple[int, int]:
     """Files left out of the table (source maps, the manifest): count and raw bytes."""
-    entries = [e for e in stats["files"].values() if e["kind"] in ("map", "manifest")]
-    return len(entries), sum(e["raw"] for e in entries)
+    entries = [e for e in stats.files.values() if e.kind in ("map", "manifest")]
+    return len(entries), sum(e.raw for e in entries)
 
 
 def verdict_line(verdict: BudgetResult) -> str:

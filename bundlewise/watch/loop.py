@@ -52,12 +52,14 @@ class BuildOutcome:
 
 def dev_config(config: Config) -> Config:
     """The dev profile: readable output, stable names, no image re-encoding, no compression."""
-    changes: dict[str, Any] = {"minify": False, "hash_names": False, "mode": "development"}
-    for section in ("images", "compress"):
-        options = getattr(config, section)
-        if options is not None and hasattr(options, "enabled"):
-            changes[section] = replace(options, enabled=False)
-    return replace(config, **changes)
+    return replace(
+        config,
+        minify=False,
+        hash_names=False,
+        mode="development",
+        images=replace(config.images, enabled=False),
+        compress=replace(config.compress, enabled=False),
+    )
 
 
 ConfigLoader = Callable[[], Config]
