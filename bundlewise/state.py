@@ -19,7 +19,7 @@ from bundlewise.rehash import hashed_name
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.graph import BuildGraph
-    from bundlewise.images.records import OptimizedImage, ShippedImage
+    from bundlewise.images.records import ShippedImage
     from bundlewise.pages.read import Page
     from bundlewise.pages.rewrite import PageRewrite
 
@@ -42,8 +42,9 @@ class BuildState:
     """Source → output path of each file referenced from HTML (images and other assets)."""
     images: dict[str, ShippedImage] = field(default_factory=dict)
     """Source → record of each image pages show (from the image step), for the HTML hints."""
-    css_images: dict[str, OptimizedImage] = field(default_factory=dict)
-    """Output path → optimized image with its full-width variants, for each CSS/JS image."""
+    css_images: dict[str, ShippedImage] = field(default_factory=dict)
+    """Output path → record of each CSS/JS image with its full-width modern twins, for
+    `image-set()`."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
     """Source → what the image step did with it (`images.step.summary` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,9 @@ def to_ship(tmp_path: Path) -> ImagesToShip:
     return ImagesToShip(
         css=(
             CssImage(
-                "src/horse.png", "assets/horse-AAAAAAAA.png", (DATA / "horse.png").read_bytes()
+                "src/hubble.jpg",
+                "assets/hubble-AAAAAAAA.jpg",
+                (DATA / "hubble_deep_field.jpg").read_bytes(),
             ),
         ),
         pages=(
@@ -81,36 +84,58 @@ def test_page_images_come_out_as_files_and_records_that_agree(
     assert rocket.path == result.page_files["img/rocket.jpg"]
     assert rocket.path is not None and rocket.path.startswith("assets/img/rocket-")
     assert {(v.format, v.width) for v in rocket.variants} == {
-        ("jpeg", 640),
         ("jpeg", 480),
         ("webp", 640),
         ("webp", 480),
     }
-    written = set(result.files)
+    fallback = reopen(result.files[rocket.path])
+    assert (fallback.format, fallback.size) == ("JPEG", (640, 427))
     for variant in rocket.variants:
-        assert variant.path in written
         image = reopen(result.files[variant.path])
         assert image.format.lower() == variant.format
         assert image.size == (variant.width, round(427 * variant.width / 640))
     assert rocket.candidates("webp") == sorted(
         (v.width, v.path) for v in rocket.variants if v.format == "webp"
     )
-    assert set(result.files) == {v.path for r in result.page_images.values() for v in r.variants}
+    narrow_jpeg = next(v.path for v in rocket.variants if v.format == "jpeg")
+    assert rocket.candidates("jpeg") == [(480, narrow_jpeg), (640, rocket.path)]
+    shipped_files = {
+        path
+        for record in (*result.page_images.values(), *result.css_images.values())
+        for path in (record.path, *(v.path for v in record.variants))
+        if path is not None and path not in result.css_images  # esbuild's copies are not new
+    }
+    assert set(result.files) == shipped_files
 
 
-def test_css_images_are_re_encoded_in_place_with_full_width_variants_only(
+def test_css_images_are_re_encoded_in_place_with_full_width_twins(
     shipped: tuple[ShippedImages, list[str]],
 ) -> None:
     result, _ = shipped
-    horse = result.css_images["assets/horse-AAAAAAAA.png"]
-    assert {v.width for v in horse.variants} == {horse.width}  # no narrower copies
-    assert result.outcomes["src/horse.png"] in ("optimized", "kept_source")
-    if result.outcomes["src/horse.png"] == "optimized":
-        new = reopen(result.changed["assets/horse-AAAAAAAA.png"])
-        assert (new.format, new.size) == ("PNG", (400, 328))
-    else:
-        assert result.changed == {}
-    assert "src/horse.png" not in result.page_images  # CSS images are not the hints' business
+    hubble = result.css_images["assets/hubble-AAAAAAAA.jpg"]
+    assert (hubble.path, hubble.format, hubble.width, hubble.height) == (
+        "assets/hubble-AAAAAAAA.jpg",
+        "jpeg",
+        1000,
+        872,
+    )
+    (twin,) = hubble.variants  # WebP only, at full width, named without esbuild's hash
+    assert (twin.format, twin.width) == ("webp", 1000)
+    assert twin.path.startswith("assets/hubble-") and twin.path.endswith(".webp")
+    assert "AAAAAAAA" not in twin.path
+    image = reopen(result.files[twin.path])
+    assert (image.format, image.size) == ("WEBP", (1000, 872))
+    assert result.outcomes["src/hubble.jpg"] == "optimized"
+    new = reopen(result.changed["assets/hubble-AAAAAAAA.jpg"])
+    assert (new.format, new.size) == ("JPEG", (1000, 872))
+    assert "src/hubble.jpg" not in result.page_images  # CSS images are not the hints' business
+
+
+def test_css_twins_are_left_out_when_image_set_is_off(tmp_path: Path) -> None:
+    todo = replace(to_ship(tmp_path), pages=(), as_is=())
+    result = ship_images(todo, OPTIONS, Cache(None), css_image_set=False)
+    assert result.files == {} and result.css_images["assets/hubble-AAAAAAAA.jpg"].variants == ()
+    assert set(result.changed) == {"assets/hubble-AAAAAAAA.jpg"}
 
 
 def test_images_shipped_as_they_are_get_their_upright_size_and_no_file(
@@ -127,8 +152,8 @@ def test_every_optimized_image_goes_through_on_image_and_is_counted(
     shipped: tuple[ShippedImages, list[str]],
 ) -> None:
     result, seen = shipped
-    assert seen == ["assets/horse-AAAAAAAA.png", "img/rocket.jpg", "img/chelsea.png"]
-    assert set(result.outcomes) == {"src/horse.png", "img/rocket.jpg", "img/chelsea.png"}
+    assert seen == ["assets/hubble-AAAAAAAA.jpg", "img/rocket.jpg", "img/chelsea.png"]
+    assert set(result.outcomes) == {"src/hubble.jpg", "img/rocket.jpg", "img/chelsea.png"}
     summary = result.summary()
     assert summary["optimized"] + summary["kept_source"] + summary["copied"] == 3
 
@@ -147,7 +172,7 @@ def test_the_stage_reports_progress_to_its_callback_and_never_to_the_terminal(
     css = [c for c in calls if c[2] == 1]
     pages = [c for c in calls if c[2] == 2]
     assert calls == css + pages  # CSS images first, then page images
-    assert css == [("images", 0, 1, ""), ("images", 1, 1, "src/horse.png")]
+    assert css == [("images", 0, 1, ""), ("images", 1, 1, "src/hubble.jpg")]
     assert pages[0] == ("images", 0, 2, "")
     assert [c[1] for c in pages] == [0, 1, 2]
     assert {c[3] for c in pages[1:]} == {"img/rocket.jpg", "img/chelsea.png"}

@@ -22,30 +22,28 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from bundlewise.rehash import hashed_name
+from bundlewise.images.formats import MIME_TYPES
+from bundlewise.images.records import format_of
+from bundlewise.images.ship import IMAGE_SET_FALLBACKS, IMAGE_SET_FORMATS
 
 if TYPE_CHECKING:
+    from bundlewise.images.records import ShippedImage
     from bundlewise.state import BuildState
 
-MIME = {"avif": "image/avif", "webp": "image/webp"}
-FALLBACK_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-                 ".gif": "image/gif", ".webp": "image/webp"}  # fmt: skip
-MODERN = ("avif", "webp")
 _DECLARATION = re.compile(
     r"""(?<=[{;])(?P<decl>\s*(?P<prop>(?:-webkit-)?background(?:-image)?)\s*:\s*"""
     r"""(?P<value>(?:[^;{}"'()]|"[^"]*"|'[^']*'|\((?:[^()"']|"[^"]*"|'[^']*')*\))*))""",
     re.IGNORECASE,
 )
 _URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*)(?P=q)\s*\)""", re.IGNORECASE)
-_ESBUILD_HASH = re.compile(r"-[A-Z2-7]{8}$")
 
 
 def run(state: BuildState) -> None:
-    """Write the variants of CSS images and give every stylesheet its `image-set()`s."""
+    """Give every stylesheet its `image-set()`s (the image step wrote the variants)."""
     html = state.config.html
     if not html.enabled or not html.css_image_set or not state.css_images:
         return
-    sets = _write_variants(state)
+    sets = image_sets(state.css_images)
     if not sets or state.graph is None:
         return
     for out in state.graph:
@@ -57,25 +55,17 @@ def run(state: BuildState) -> None:
             state.changed[out.path] = new.encode("utf-8", "surrogateescape")
 
 
-def _write_variants(state: BuildState) -> dict[str, list[tuple[str, str]]]:
+def image_sets(images: Mapping[str, ShippedImage]) -> dict[str, list[tuple[str, str]]]:
     """Asset path → [(MIME type, output path)], modern formats first, the original last."""
     sets: dict[str, list[tuple[str, str]]] = {}
-    for asset, image in sorted(state.css_images.items()):
-        modern = [v for v in image.variants if v.format in MODERN and v.width == image.width]
-        fallback = FALLBACK_MIME.get(posixpath.splitext(asset)[1].lower())
-        if not modern or fallback is None:
+    for asset, image in sorted(images.items()):
+        fallback = format_of(asset)
+        twins = [v for v in image.variants if v.format in IMAGE_SET_FORMATS]
+        if not twins or fallback not in IMAGE_SET_FALLBACKS:
             continue
-        stem = _ESBUILD_HASH.sub("", posixpath.splitext(asset)[0])
-        entries = []
-        for variant in sorted(modern, key=lambda v: MODERN.index(v.format)):
-            name = f"{stem}{variant.ext}"
-            path = hashed_name(name, variant.data) if state.config.hash_names else name
-            target = state.staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(variant.data)
-            entries.append((MIME[variant.format], path))
-        entries.append((fallback, asset))
-        sets[asset] = entries
+        twins.sort(key=lambda v: IMAGE_SET_FORMATS.index(v.format))
+        sets[asset] = [(MIME_TYPES[v.format], v.path) for v in twins]
+        sets[asset].append((MIME_TYPES[fallback], asset))
     return sets
 
 

@@ -71,9 +71,10 @@ class ShippedImage:
     """An image as the build ships it: what the image step wrote, what the hints and the
     manifest describe.
 
-    Made by the image stage for every image a page shows (`images.ship`): with its variants when
+    Made by the image stage (`images.ship`) for every image a page shows: with its variants when
     it was optimized; with none, and no `path` yet, when it ships as it is (optimization off, or a
-    tag opts it out); then the page-asset copy names the file, and `at(path)` fills it in.
+    tag opts it out); then the page-asset copy names the file, and `at(path)` fills it in. And for
+    every image CSS or JS refers to, at esbuild's output path.
     """
 
     width: int
@@ -85,8 +86,9 @@ class ShippedImage:
     format: str
     """Codec name of that file ("jpeg", "png", ...); empty when the extension is not an image's."""
     variants: tuple[Variant, ...] = ()
-    """Every file made from it, the fallback first: its narrower copies, and the modern formats at
-    full width and at the responsive widths."""
+    """Every other file made from it: the fallback's narrower copies and the modern formats, at
+    full width and at the responsive widths (for a CSS image: the full-width modern formats
+    `image-set()` offers)."""
 
     def at(self, path: str) -> ShippedImage:
         """This image with its file at `path` (when `path` is not set yet)."""

@@ -16,6 +16,7 @@ it got through `progress`.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,11 @@ from bundlewise.images.records import (
 )
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import hashed_name
+
+# Modern formats CSS images get twins in, and the formats of the originals they can stand before.
+IMAGE_SET_FORMATS = ("avif", "webp")
+IMAGE_SET_FALLBACKS = ("png", "jpeg", "gif", "webp")
+_ESBUILD_HASH = re.compile(r"-[A-Z2-7]{8}$")
 
 OnImage = Callable[[OptimizedImage, str], OptimizedImage]
 """Each optimized image and its path (source, or output for CSS images) → the image to ship
@@ -67,15 +73,16 @@ class ShippedImages:
     """What the image stage made."""
 
     files: Mapping[str, bytes] = field(default_factory=dict)
-    """New files to write (page images and their variants), output path → bytes."""
+    """New files to write (page images, their variants, CSS images' twins), path → bytes."""
     changed: Mapping[str, bytes] = field(default_factory=dict)
     """esbuild outputs whose bytes change (re-encoded CSS images), output path → bytes."""
     page_files: Mapping[str, str] = field(default_factory=dict)
     """Source → output path of each optimized page image (the file its `src` points at)."""
     page_images: Mapping[str, ShippedImage] = field(default_factory=dict)
     """Source → record of every image pages show, for the hints."""
-    css_images: Mapping[str, OptimizedImage] = field(default_factory=dict)
-    """Output path → each CSS image with its full-width variants (for `css.image_set`)."""
+    css_images: Mapping[str, ShippedImage] = field(default_factory=dict)
+    """Output path → record of each CSS image, with its full-width modern twins (in `files`)
+    when `css_image_set` asked for them."""
     outcomes: Mapping[str, str] = field(default_factory=dict)
     """Source → "optimized", "kept_source" (re-encoding did not make it smaller) or "copied"
     (SVG, checked and shipped as written); `summary` counts them."""
@@ -94,11 +101,16 @@ def ship_images(
     *,
     assets_dir: str = "assets",
     hash_names: bool = True,
+    css_image_set: bool = True,
     on_image: OnImage = lambda image, path: image,
     progress: ProgressCallback = no_progress,
 ) -> ShippedImages:
     """Optimize `todo` (from the cache when possible); raises `BuildError` naming every image
-    that is not usable (CSS images first: a bad one stops the stage before the page images)."""
+    that is not usable (CSS images first: a bad one stops the stage before the page images).
+
+    `css_image_set` names and returns the full-width AVIF/WebP of CSS images for `image-set()`
+    (`css.image_set`); without it they are made (for `on_image`) but not shipped.
+    """
     from bundlewise.images.pool import optimize_images
     from bundlewise.images.size import read_size
 
@@ -106,7 +118,7 @@ def ship_images(
     changed: dict[str, bytes] = {}
     page_files: dict[str, str] = {}
     page_images: dict[str, ShippedImage] = {}
-    css_images: dict[str, OptimizedImage] = {}
+    css_images: dict[str, ShippedImage] = {}
     outcomes: dict[str, str] = {}
     messages: list[Message] = []
     if todo.css:
@@ -120,7 +132,9 @@ def ship_images(
             outcomes[css.source] = _outcome(image)
             if not image.kept_source and image.primary.format == format_of(css.output):
                 changed[css.output] = image.primary.data
-            css_images[css.output] = image
+            named = _css_twins(css.output, image, hash_names) if css_image_set else []
+            files.update((path, file.data) for file, path in named)
+            css_images[css.output] = _record(image, [(image.primary, css.output), *named])
     if todo.pages:
         results = optimize_images(todo.pages, options, cache, variants=True, progress=progress)
         for source, image in results.items():
@@ -174,7 +188,23 @@ def _names(
     return named
 
 
+def _css_twins(output: str, image: OptimizedImage, hash_names: bool) -> list[tuple[ImageFile, str]]:
+    """The full-width modern variants of a CSS image that `image-set()` can offer before it: named
+    like esbuild's copy without esbuild's hash, then by their bytes. An image in a format that
+    is not a fallback every browser shows (an AVIF) gets none."""
+    if format_of(output) not in IMAGE_SET_FALLBACKS:
+        return []
+    stem = _ESBUILD_HASH.sub("", os.path.splitext(output)[0])
+    named = []
+    for variant in image.variants:
+        if variant.format in IMAGE_SET_FORMATS and variant.width == image.width:
+            name = f"{stem}{variant.ext}"
+            named.append((variant, hashed_name(name, variant.data) if hash_names else name))
+    return named
+
+
 def _record(image: OptimizedImage, named: list[tuple[ImageFile, str]]) -> ShippedImage:
+    """The record of `image` from its files and their paths, the fallback first."""
     path = named[0][1]
-    variants = tuple(Variant(f.format, f.width, p) for f, p in named)
+    variants = tuple(Variant(f.format, f.width, p) for f, p in named[1:])
     return ShippedImage(image.width, image.height, path, format_of(path), variants)

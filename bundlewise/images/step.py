@@ -3,8 +3,8 @@
 It gathers what to ship (esbuild's copies of the images CSS and JS refer to, and the images pages
 show, minus those a tag opts out with `data-bundlewise-ignore`, which ship as they are), runs the
 stage with the plugins' `on_image` hook, and records the outcome: re-encoded outputs in
-`state.changed`, new files in staging, `state.images` for the hints, `state.css_images` for
-`image-set()`.
+`state.changed`, new files in staging (page images, their variants, CSS images' twins),
+`state.images` for the hints, `state.css_images` for `image-set()`.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
             state.cache,
             assets_dir=state.config.assets_dir,
             hash_names=state.config.hash_names,
+            css_image_set=_css_image_set(state),
             on_image=lambda image, path: _on_image(state, image, path),
             progress=progress,
         )
@@ -51,6 +52,12 @@ def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
         target.write_bytes(data)
     state.images.update(shipped.page_images)
     state.page_files.update(shipped.page_files)
+
+
+def _css_image_set(state: BuildState) -> bool:
+    """Whether CSS images get modern twins (`[html] css_image_set`, see `css.image_set`)."""
+    html = state.config.html
+    return bool(html is not None and html.enabled and html.css_image_set)
 
 
 def _on_image(state: BuildState, image: OptimizedImage, path: str) -> OptimizedImage:
