@@ -57,7 +57,7 @@ def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
 def _css_image_set(state: BuildState) -> bool:
     """Whether CSS images get modern twins (`[html] css_image_set`, see `css.image_set`)."""
     html = state.config.html
-    return bool(html is not None and html.enabled and html.css_image_set)
+    return html.enabled and html.css_image_set
 
 
 def _on_image(state: BuildState, image: OptimizedImage, path: str) -> OptimizedImage:
