@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_cache.py [--photos 42] [--runs 3] [--backend redi
 
 The app is the sample app plus a gallery page of `--photos` real photos: the photos of the shared
 data folder, cropped and resized deterministically into distinct variants (JPEG q90, 900-1800 px
-wide), so that every one is a distinct image to encode (AVIF, WebP, three widths: the defaults).
+wide), so that every one is a distinct image to encode (AVIF, WebP, the default widths).
 Each row is the wall time of `bundlewise build` as a CI step runs it (a fresh process):
 
 - cold: empty local cache, empty remote (the first runner; it fills the remote);

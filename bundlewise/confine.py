@@ -72,6 +72,8 @@ def confine(state: BuildState) -> None:
 def _inside(root: Path, source: str) -> bool:
     # Metafile paths are relative to the root: only a leading `..` (or an absolute path) leaves it.
     # Strings, not a Path per source: a large build reads thousands of files.
+    if ".." not in source and not source.startswith("/"):
+        return True  # nothing to normalize away (nearly every source of a large build)
     path = posixpath.normpath(source)
     return not (path == ".." or path.startswith("../") or posixpath.isabs(path))
 
@@ -206,7 +208,7 @@ def _with_source_names(graph: BuildGraph, names: dict[str, str]) -> BuildGraph:
         for path, out in graph.outputs.items()
     }
     sources = {
-        n(source): tuple(replace(ref, path=n(ref.path)) for ref in refs)
+        n(source): tuple(ref._replace(path=n(ref.path)) for ref in refs)
         for source, refs in graph.sources.items()
     }
     return replace(graph, outputs=outputs, sources=dict(sorted(sources.items())))

@@ -17,9 +17,8 @@ import importlib
 import os
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bundlewise.cache.setup import open_cache
 from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
@@ -29,27 +28,22 @@ from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
+from bundlewise.finish import compress, make_result, post_build, write_manifest, write_stats
 from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
-from bundlewise.manifest import Manifest, build_manifest, keys_by_file
-from bundlewise.manifest import write_manifest as write_manifest_file
 from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
 from bundlewise.plugins.esbuild_setup import esbuild_plugins
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
-from bundlewise.result import STATS_FILE, BuildResult, list_outputs
+from bundlewise.result import BuildResult
 from bundlewise.staging import (
-    MARKER,
     Staging,
     check_build_sources,
     check_graph_sources,
     check_out_dir,
 )
 from bundlewise.state import BuildState
-
-if TYPE_CHECKING:
-    from bundlewise.compress import Sizes
 
 
 def build(
@@ -100,7 +94,6 @@ def run_steps(
             Message(f"nothing to build: no HTML pages and no entries in {config.root}")
         )
     cache = open_cache(config)
-    threading.Thread(target=_import_late_steps, daemon=True).start()
     with Staging(config.out_dir, notice) as staging, one_scan_per_build():
         state = BuildState(config, staging.path, cache, log, pages, plugins=plugins)
         copy_public(state)
@@ -145,9 +138,13 @@ def start_early(bundler: Bundler, config: Config) -> None:
 
 
 def _import_late_steps() -> None:
-    """Import what the steps after esbuild use while esbuild runs (~40 ms off every build)."""
-    for name in ("bundlewise.report", "bundlewise.hints", "bundlewise.images.step",
-                 "bundlewise.compress"):  # fmt: skip
+    """Import what the steps after esbuild use while esbuild runs (~60 ms off every build).
+    Started once the plugin callbacks are set up, so that it does not hold up esbuild's start."""
+    for name in ("bundlewise.js.urls_step", "bundlewise.js.checks", "bundlewise.css.initial",
+                 "bundlewise.css.written_urls", "bundlewise.css.check", "bundlewise.css.image_set",
+                 "bundlewise.css.font_fallbacks", "bundlewise.pages.rewrite", "bundlewise.report",
+                 "bundlewise.report.record", "bundlewise.report.stats", "bundlewise.hints",
+                 "bundlewise.images.step", "bundlewise.compress"):  # fmt: skip
         importlib.import_module(name)
 
 
@@ -179,15 +176,18 @@ def run_esbuild(state: BuildState, bundler: Bundler, entries: list[str]) -> Buil
     config = state.config
     if not entries:
         return BuildGraph(outputs={}, entries={})  # esbuild would bundle an empty `stdin`
-    for _ in range(MAX_WORKER_ROUNDS):
+    for round in range(MAX_WORKER_ROUNDS):
         edit = functools.partial(_edit_esbuild_args, state, entries)
+        plugins = esbuild_plugins(state.plugins, Build(config, state.staging, state.log))
+        if round == 0:  # esbuild is about to run: the steps after it are imported meanwhile
+            threading.Thread(target=_import_late_steps, daemon=True).start()
         graph, warnings = bundler(
             config,
             entries,
             state.staging / config.assets_dir,
             state.staging,
             edit_args=edit,
-            plugins=esbuild_plugins(state.plugins, Build(config, state.staging, state.log)),
+            plugins=plugins,
         )
         more = worker_entries(config, graph, entries, state.read)
         if not more:
@@ -259,7 +259,7 @@ def check_shipped_css(state: BuildState) -> None:
 def preload_lazy_css(state: BuildState) -> None:
     """Lazy chunks load their CSS: wrap `import()` calls in the preload helper."""
     assert state.graph is not None
-    result = wrap_dynamic_imports(state.graph, state.read, state.config.assets_dir)
+    result = wrap_dynamic_imports(state.graph, state.read)
     state.changed.update(result.files)
     for path, names in result.references.items():
         state.references[path] = state.references.get(path, frozenset()) | names
@@ -346,8 +346,9 @@ def write_pages(state: BuildState) -> None:
     for page in state.pages:
         rewrite = rewrite_page(state.config, page, state.graph, state.page_files)
         hints.apply(state, rewrite)
+        text = hints.finish(state, rewrite)  # edits applied, small stylesheets inlined
         rewrite.result = replace(rewrite.result, changes=tuple(rewrite.editor.changes))
-        text = state.hook("on_html", rewrite.editor.apply(), page=rewrite.result)
+        text = state.hook("on_html", text, page=rewrite.result)
         target = state.staging / page.source
         if target.exists():
             raise BuildError(
@@ -356,60 +357,3 @@ def write_pages(state: BuildState) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text.encode("utf-8", "surrogateescape"))
         state.rewrites.append(rewrite)
-
-
-def write_manifest(state: BuildState) -> Manifest:
-    """The Vite-format manifest (`manifest.build_manifest`), through `on_manifest`, written."""
-    assert state.graph is not None
-    manifest = state.hook("on_manifest", build_manifest(state.graph, state.page_files))
-    write_manifest_file(state.staging / state.config.manifest, manifest)
-    return manifest
-
-
-def make_result(state: BuildState, manifest: Manifest) -> BuildResult:
-    assert state.graph is not None
-    return BuildResult(
-        out_dir=state.config.out_dir,
-        root=state.config.root,
-        graph=state.graph,
-        pages=tuple(r.result for r in state.rewrites),
-        files=list_outputs(state.staging, keys_by_file(manifest), skip=(MARKER, STATS_FILE)),
-        manifest=manifest,
-        warnings=tuple(state.log.warnings),
-        infos=tuple(state.log.infos),
-    )
-
-
-def compress(state: BuildState, result: BuildResult) -> Mapping[str, Sizes]:
-    """Write `.br`/`.gz` siblings; return each output's raw/gzip/brotli sizes."""
-    from bundlewise.compress import compress_files
-
-    files = [f.path for f in result.files]
-    return compress_files(state.staging, files, state.config.compress, state.cache).sizes
-
-
-def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Sizes]) -> BuildResult:
-    """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
-    from bundlewise.images.step import summary as images_step_summary
-    from bundlewise.report.budget import budget_to_check
-    from bundlewise.report.record import ImagesSummary
-    from bundlewise.report.stats import compute_stats
-    from bundlewise.report.stats import write_stats as write_stats_file
-
-    budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
-    if info:
-        state.log.info(info)
-    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
-    stats = compute_stats(result, sizes, budget=budget, images=images)
-    write_stats_file(state.staging / STATS_FILE, stats)
-    return replace(result, stats=stats)
-
-
-def post_build(state: BuildState, result: BuildResult) -> BuildResult:
-    """The `on_post_build` hook, then `--strict`: warnings fail the build before the swap."""
-    result = state.hook("on_post_build", result, stats=result.stats)
-    result = replace(result, warnings=tuple(state.log.warnings), infos=tuple(state.log.infos))
-    if state.config.strict and result.warnings:
-        count = len(result.warnings)
-        raise BuildError([*result.warnings, Message(f"{count} warning(s) with --strict")])
-    return result

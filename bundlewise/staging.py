@@ -15,7 +15,6 @@ for that thread, and the next run's `recover` deletes whatever an interrupted pr
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import shutil
@@ -29,6 +28,7 @@ from bundlewise.config import Config
 from bundlewise.errors import BuildError, ConfigError, Location, Message
 from bundlewise.foreign import GIT, MARKER, carry_foreign, foreign_files, list_files, marker_text
 from bundlewise.output_lock import OutputLock
+from bundlewise.real_paths import RealPaths
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.graph import BuildGraph
@@ -82,21 +82,9 @@ def check_sources(config: Config, sources: Mapping[str, str]) -> None:
     dropped from the build and then deleted (an entry or page inside `dist/`).
     """
     inside_out = _under(os.path.realpath(config.out_dir))
-    root = str(config.root)
-
-    @functools.cache
-    def real_folder(folder: str) -> tuple[str, bool]:
-        """A source folder's real path, and whether it is inside the output folder."""
-        real = os.path.realpath(os.path.join(root, folder))
-        return real, inside_out(real)
-
+    real_paths = RealPaths(str(config.root))
     for source, what in sources.items():
-        # Real paths folder by folder: a build reads thousands of files from a few folders. A
-        # file of a folder outside the output folder is inside it only through a link.
-        folder, _, name = source.rpartition("/")
-        real, inside = real_folder(folder)
-        path = os.path.join(real, name)
-        if inside or (os.path.islink(path) and inside_out(os.path.realpath(path))):
+        if inside_out(real_paths.real(source)):
             raise ConfigError(
                 Message(
                     f"{source} ({what}) is inside the output folder {config.out_dir}, which "

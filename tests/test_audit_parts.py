@@ -17,6 +17,7 @@ from bundlewise.audit.collect import Request
 from bundlewise.audit.metrics import (
     Interval,
     cls_windows,
+    long_tasks,
     time_to_interactive,
     total_blocking_time,
 )
@@ -49,6 +50,32 @@ def test_tti_waits_for_the_network_to_have_two_requests_or_fewer() -> None:
     # The CPU is quiet from 1300, but three requests are in flight until 4000: the quiet
     # window that counts starts at the last long task before the network calmed down.
     assert time_to_interactive(1000, tasks, busy) == 3100
+
+
+def test_tti_is_never_before_dom_content_loaded() -> None:
+    # Lighthouse's TTI is the latest of the quiet window's start, FCP and DOMContentLoaded: a
+    # page whose module scripts have not run yet is not interactive, however idle it is.
+    assert time_to_interactive(1000, [], [], dom_content_loaded=1800) == 1800
+    assert time_to_interactive(1000, [Interval(2000, 2100)], [], dom_content_loaded=1800) == 2100
+
+
+def test_tti_counts_a_request_in_flight_from_when_the_network_took_it_up() -> None:
+    # The third request waits in the browser's queue until the first two are done: never more
+    # than two on the network, so the network is quiet throughout and the CPU decides.
+    queued = _request(100, 2300)
+    queued.sent = 2200
+    requests = [_request(0, 2100), _request(0, 2100), queued]
+    tasks = [Interval(1200, 1300), Interval(7000, 7100)]
+    assert time_to_interactive(1000, tasks, requests) == 1300
+    # Counted from when the page asked, three would be in flight until 2100, and the quiet
+    # period from 1300 would end (7000) less than 5 s after the network calmed down.
+    queued.sent = None
+    assert time_to_interactive(1000, tasks, requests) == 7100
+
+
+def test_long_tasks_go_by_traced_duration_and_end_where_the_trace_cut_them() -> None:
+    tasks = [{"start": 100, "end": 130, "duration": 80}, {"start": 130, "duration": 40}]
+    assert long_tasks(tasks) == [Interval(100, 130)]
 
 
 def test_tbt_counts_the_time_beyond_50_ms_between_fcp_and_tti() -> None:
@@ -147,7 +174,7 @@ def test_server_sends_precompressed_siblings_under_the_base(tmp_path: Path) -> N
 
 
 def test_trace_tasks_come_from_the_main_frames_renderer_main_thread() -> None:
-    from bundlewise.audit.trace import main_thread_tasks
+    from bundlewise.audit.trace import TraceTask, main_thread_tasks
 
     events = [
         {"name": "TracingStartedInBrowser", "ph": "I",
@@ -155,13 +182,17 @@ def test_trace_tasks_come_from_the_main_frames_renderer_main_thread() -> None:
         {"ph": "M", "name": "thread_name", "pid": 7, "tid": 1, "args": {"name": "CrRendererMain"}},
         {"ph": "M", "name": "thread_name", "pid": 9, "tid": 1, "args": {"name": "CrRendererMain"}},
         {"name": "RunTask", "pid": 7, "tid": 1, "ts": 1_000_000, "dur": 80_000},
-        # nested under the first task (an older name for the same work): not counted again
-        {"name": "ThreadControllerImpl::RunTask", "pid": 7, "tid": 1, "ts": 1_010_000, "dur": 60_000},
+        # overlapping the first (a Chrome bug): as in Lighthouse, the first ends where it starts
+        {"name": "RunTask", "pid": 7, "tid": 1, "ts": 1_050_000, "dur": 60_000},
         {"name": "RunTask", "pid": 7, "tid": 2, "ts": 2_000_000, "dur": 90_000},  # other thread
         {"name": "RunTask", "pid": 9, "tid": 1, "ts": 3_000_000, "dur": 90_000},  # other page
         {"name": "RunTask", "pid": 7, "tid": 1, "ts": 4_000_000, "dur": 10_000},
     ]  # fmt: skip
-    assert main_thread_tasks(events) == [(1.0, 80.0), (4.0, 10.0)]
+    assert main_thread_tasks(events) == [
+        TraceTask(1.0, pytest.approx(1.05 - 1e-6), 80.0),
+        TraceTask(1.05, pytest.approx(1.11), 60.0),
+        TraceTask(4.0, 4.01, 10.0),
+    ]
 
 
 def test_audit_without_a_build_says_to_build_first(tmp_path: Path, run_cli: Any) -> None:

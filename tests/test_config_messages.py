@@ -130,5 +130,5 @@ def test_a_config_file_outside_the_app_is_named_by_its_path(tmp_path: Path) -> N
 def test_sections_are_typed_records_with_the_documented_defaults(tmp_path: Path) -> None:
     config = load_config(tmp_path)
     assert config.images.formats == ("avif", "webp") and config.compress.formats == ("br", "gz")
-    assert config.budget.initial == 200_000 and config.html.eager == 2
+    assert config.budget.initial == 200_000 and config.html.eager == 1
     assert config.cache.ttl == 14 * 24 * 3600 and config.jsx.runtime is None

@@ -23,7 +23,7 @@ from bundlewise.images.size import read_size
 def test_options_default_to_everything_on() -> None:
     options, messages = read_table(HintOptions, {}, "html")
     assert options == HintOptions() and messages == []
-    assert options.lazy and options.lcp and options.eager == 2 and options.sizes == "100vw"
+    assert options.lazy and options.lcp and options.eager == 1 and options.sizes == "100vw"
 
 
 def test_options_read_a_table() -> None:

@@ -17,7 +17,7 @@ def test_defaults_match_the_documented_settings() -> None:
     assert options.enabled
     assert dict(options.quality) == {"jpeg": 80, "webp": 80, "avif": 50}
     assert options.formats == ("avif", "webp")
-    assert options.widths == (480, 960, 1440)
+    assert options.widths == (480, 750, 960, 1440)
     assert options.max_pixels > 0
 
 

@@ -114,10 +114,14 @@ def test_source_map_of_the_rebuilt_css_points_at_the_sources(app: Path, run_cli)
 
 
 def test_stylesheets_of_a_body_script_go_in_head(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (app / "bundlewise.toml").write_text("[html]\ninline_css = 0\n")  # keep the <link>
     html = (build(run_cli, app) / "index.html").read_text()
     link = html.index('rel="stylesheet"')
     assert link < html.index("</head>") < html.index("<script")
     assert '    <link rel="stylesheet"' in html, "indented like the head's other tags"
+    (app / "bundlewise.toml").unlink()  # inlined, the CSS takes the link's place
+    html = (build(run_cli, app) / "index.html").read_text()
+    assert html.index("    <style>") < html.index("</head>") < html.index("<script")
 
 
 def test_report_counts_only_initial_css(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -159,12 +163,20 @@ def test_dev_build_without_hashes_or_maps_keeps_lazy_css_lazy(app: Path, run_cli
 def test_lazy_route_css_applies_after_the_click_and_not_before(
     app: Path, run_cli, serve, browser: Any
 ) -> None:  # type: ignore[no-untyped-def]
-    site = serve(build(run_cli, app))
+    dist = build(run_cli, app)
+    site = serve(dist)
     page = browser.new_page()
     problems: list[str] = []
+    scripts: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("requestfailed", lambda r: problems.append(r.url))
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.goto(site + "/index.html", wait_until="networkidle")
+    manifest = manifest_of(dist)
+    entry = manifest["src/main.js"]
+    static = [entry["file"], *(manifest[key]["file"] for key in entry.get("imports", []))]
+    # The helper that wraps import() is part of the entry: no module of its own to fetch first.
+    assert sorted(u.split("/")[-1] for u in scripts) == sorted(f.split("/")[-1] for f in static)
 
     def color(selector: str) -> str:
         return str(page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).color"))
@@ -179,6 +191,18 @@ def test_lazy_route_css_applies_after_the_click_and_not_before(
     assert color(".box") == "rgb(0, 128, 0)", "loading the route does not re-apply base.css"
     assert problems == []
     page.close()
+
+
+def test_import_wrapper_is_written_into_the_script_that_uses_it(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    dist = build(run_cli, app)
+    manifest = manifest_of(dist)
+    entry = (dist / manifest["src/main.js"]["file"]).read_text()
+    route = (dist / manifest["src/route.js"]["file"]).read_text()
+    for script in (entry, route):  # each wraps an import() of a chunk with CSS
+        assert script.count("function __bwPreload(") == 1
+        assert "__bwPreload(()=>import(" in script
+    assert not list(dist.rglob("preload-helper*")), "no helper module to fetch before the entry"
+    assert not any("preload-helper" in json.dumps(m) for m in manifest.values())
 
 
 def test_rebuilt_css_goes_through_the_same_loaders_as_the_first_run(

@@ -13,9 +13,13 @@ import pytest
 from helpers import tags_of
 from plugin_fixture import build_sample
 
+# Stylesheets stay linked (the build would inline the sample app's small CSS into the page,
+# where it needs no integrity): the tests check integrity on a CSS file too.
 CONFIG = """
     plugins = ["sri"]
     cache_dir = "../shared-cache"
+    [html]
+    inline_css = 0
 """
 
 

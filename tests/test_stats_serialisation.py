@@ -42,7 +42,11 @@ def builds(tmp_path: Path, run_cli: Any) -> tuple[Path, Path, str]:
     first = run_cli("build", app, "-o", tmp_path / "before", "--no-images", "--json", **epoch)
     assert first.returncode == 3, first.stderr
     main = app / "src" / "main.ts"
-    main.write_text(main.read_text(encoding="utf-8") + "\nconsole.log('grown');\n", "utf-8")
+    main.write_text(
+        main.read_text(encoding="utf-8")
+        + "\nconsole.log('grown by more than the 1% max_increase allows');\n",
+        "utf-8",
+    )
     second = run_cli("build", app, "--no-images", "--json", **epoch)
     assert second.returncode == 3, second.stderr
     return tmp_path / "before", app, second.stdout

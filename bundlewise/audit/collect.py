@@ -44,7 +44,10 @@ class Request:
     url: str
     type: str
     start: float
-    """Page clock (ms since navigation start)."""
+    """Page clock (ms since navigation start): when the page asked for it."""
+    sent: float | None = None
+    """When the network stack took it up, after the browser's own queue (a host's six
+    HTTP/1.1 connections, low-priority requests held back); None when no response came."""
     response: float | None = None
     end: float | None = None
     bytes: int = 0
@@ -57,6 +60,7 @@ class Request:
             "url": self.url,
             "type": self.type,
             "start": self.start,
+            "sent": self.sent,
             "response": self.response,
             "end": self.end,
             "bytes": self.bytes,
@@ -82,7 +86,8 @@ class RawRun:
     viewport: tuple[int, int] = (0, 0)
     ended: float = 0.0
     tasks: list[dict[str, float]] | None = None
-    """Top-level main-thread tasks from the trace (None when no trace was taken)."""
+    """Top-level main-thread tasks from the trace: `start`, `end` (page clock) and `duration`
+    (ms, as traced); None when no trace was taken."""
 
 
 class _Recorder:
@@ -133,6 +138,9 @@ class _Recorder:
         if request is not None:
             request.response = self.page_ms(event["timestamp"])
             request.status = event["response"].get("status", 0)
+            timing = event["response"].get("timing") or {}
+            if timing.get("requestTime"):
+                request.sent = self.page_ms(timing["requestTime"])
 
     def on_finished(self, event: dict[str, Any]) -> None:
         self.last_activity = time.monotonic()
@@ -155,6 +163,7 @@ class _Recorder:
         shift = self.time_origin - time_origin
         for r in self.run.requests:
             r.start += shift
+            r.sent = None if r.sent is None else r.sent + shift
             r.response = None if r.response is None else r.response + shift
             r.end = None if r.end is None else r.end + shift
         self.time_origin = time_origin
@@ -206,7 +215,11 @@ async def measure(
         tasks = await trace.stop() if trace is not None else []
         recorder.rebase(state["timeOrigin"])
         if tasks and recorder.wall_offset is not None:
-            run.tasks = [{"start": recorder.page_ms(t), "duration": d} for t, d in tasks]
+            run.tasks = [
+                {"start": recorder.page_ms(t.start), "end": recorder.page_ms(t.end),
+                 "duration": t.duration}
+                for t in tasks
+            ]  # fmt: skip
         run.observed = state["observed"] or {}
         run.load = state["load"]
         run.dom_content_loaded = state["domContentLoaded"]

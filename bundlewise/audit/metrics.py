@@ -2,8 +2,15 @@
 
 - CLS: the largest session window of layout shifts (shifts less than 1 s apart, a window at most
   5 s long), shifts after user input excluded.
-- TTI: the start of the first 5 s window after FCP with no long task and at most 2 GET requests
-  in flight; it starts at the end of the last long task before the window, or at FCP.
+- TTI (Lighthouse's `computed/metrics/interactive.js`): the first CPU-quiet period (no long
+  task: a top-level main-thread task of 50 ms or more) that overlaps a network-quiet period (at
+  most 2 GET requests in flight, counted from when the network stack took each one up) for 5 s,
+  both ending more than 5 s after FCP; TTI is the latest of that CPU-quiet period's start (the
+  end of the last long task before it), FCP and DOMContentLoaded. A page is not interactive
+  before its deferred and module scripts have run, which is what DOMContentLoaded marks.
+  One difference stays: Lighthouse records until the page has been quiet for 5 s, a run here
+  ends one quiet second after the load event, and the last quiet periods are taken as lasting
+  (a long task more than a second after the load event goes unseen).
 - TBT: the sum over long tasks between FCP and TTI of each task's time beyond 50 ms.
 """
 
@@ -31,6 +38,7 @@ TYPE_GROUPS = {
     "font": "font",
     "media": "media",
 }
+_NON_NETWORK = ("data:", "blob:", "about:", "chrome:", "chrome-extension:", "file:")
 METRICS = ("fcp", "lcp", "cls", "tbt", "tti", "load")
 
 
@@ -58,8 +66,10 @@ def cls_windows(shifts: Sequence[dict[str, Any]]) -> tuple[float, list[int]]:
 
 
 def long_tasks(tasks: Sequence[dict[str, Any]]) -> list[Interval]:
+    """Tasks of 50 ms or more (their traced duration), each until its `end` when given (the
+    trace cuts a task short where the next one starts), else `start + duration`."""
     return sorted(
-        (Interval(t["start"], t["start"] + t["duration"]) for t in tasks
+        (Interval(t["start"], t.get("end", t["start"] + t["duration"])) for t in tasks
          if t["duration"] >= LONG_TASK_MS),
         key=lambda i: i.start,
     )  # fmt: skip
@@ -77,14 +87,19 @@ def _quiet_periods(busy: Sequence[Interval]) -> list[Interval]:
 
 
 def network_quiet_periods(requests: Sequence[Request]) -> list[Interval]:
-    """Periods with at most 2 GET requests in flight (failed and non-GET requests ignored)."""
+    """Periods with at most 2 GET requests in flight (failed and non-GET requests ignored).
+
+    A request is in flight from when the network stack took it up (as Lighthouse's
+    `networkRequestTime`), not from when the page asked: one waiting in the browser's queue
+    for a connection is not on the network yet.
+    """
     events: list[tuple[float, int]] = []
     for r in requests:
         if r.method != "GET" or r.error or r.status >= 400 or r.end is None:
             continue
-        if r.url.startswith("data:"):
+        if r.url.startswith(_NON_NETWORK):
             continue
-        events += [(r.start, 1), (r.end, -1)]
+        events += [(r.sent if r.sent is not None else r.start, 1), (r.end, -1)]
     busy, in_flight, busy_since = [], 0, 0.0
     for t, delta in sorted(events, key=lambda e: (e[0], -e[1])):
         before = in_flight
@@ -97,9 +112,14 @@ def network_quiet_periods(requests: Sequence[Request]) -> list[Interval]:
 
 
 def time_to_interactive(
-    fcp: float, tasks: Sequence[Interval], requests: Sequence[Request]
+    fcp: float,
+    tasks: Sequence[Interval],
+    requests: Sequence[Request],
+    dom_content_loaded: float | None = None,
 ) -> float:
-    """Lighthouse's TTI: the CPU-quiet period that overlaps a network-quiet one for 5 s."""
+    """Lighthouse's TTI: the CPU-quiet period that overlaps a network-quiet one for 5 s, but
+    never before FCP nor before DOMContentLoaded."""
+    floor = max(fcp, dom_content_loaded or 0.0)
 
     def long_enough(p: Interval) -> bool:
         return p.end > fcp + QUIET_WINDOW_MS and p.end - p.start >= QUIET_WINDOW_MS
@@ -111,14 +131,14 @@ def time_to_interactive(
         c, n = cpu[ci], net[ni]
         if c.start >= n.start:
             if n.end >= c.start + QUIET_WINDOW_MS:
-                return max(c.start, fcp)
+                return max(c.start, floor)
             ni += 1
         else:
             if c.end >= n.start + QUIET_WINDOW_MS:
-                return max(c.start, fcp)
+                return max(c.start, floor)
             ci += 1
     # Both lists end in an open-ended period, so the loop always returns; kept for safety.
-    return max(fcp, tasks[-1].end if tasks else fcp)
+    return max(floor, tasks[-1].end if tasks else floor)
 
 
 def total_blocking_time(tasks: Sequence[Interval], start: float, end: float) -> float:
@@ -157,7 +177,11 @@ def compute(run: RawRun) -> RunMetrics:
     # The trace's tasks when there is one (what Lighthouse counts), else the Long Tasks API's.
     tasks = long_tasks(run.tasks if run.tasks is not None else observed.get("longTasks", []))
     cls, members = cls_windows(observed.get("shifts", []))
-    tti = time_to_interactive(fcp, tasks, run.requests) if fcp is not None else None
+    tti = (
+        time_to_interactive(fcp, tasks, run.requests, run.dom_content_loaded)
+        if fcp is not None
+        else None
+    )
     tbt = total_blocking_time(tasks, fcp, tti) if fcp is not None and tti is not None else 0.0
     by_type: dict[str, int] = {}
     for r in run.requests:

@@ -5,12 +5,17 @@ font or image arrives); Lighthouse counts every top-level task of the renderer's
 from a trace. We record the same trace categories it reads tasks from, and keep the top-level
 tasks (`RunTask` and its older names) of the page's main thread (`CrRendererMain` of the
 process that rendered the page's main frame).
+
+Two tasks sometimes overlap in Chrome's traces (a Chrome bug Lighthouse works around): as in
+Lighthouse's `getMainThreadTopLevelEvents`, the earlier one then ends just before the later one
+starts, while its recorded duration (what makes it a long task) stays as traced.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 CATEGORIES = ("toplevel", "disabled-by-default-devtools.timeline", "devtools.timeline")
@@ -18,6 +23,16 @@ TASK_NAMES = frozenset(
     ("RunTask", "ThreadControllerImpl::RunTask", "ThreadControllerImpl::DoWork",
      "TaskQueueManager::ProcessTaskFromWorkQueue")
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TraceTask:
+    start: float
+    """DevTools monotonic seconds."""
+    end: float
+    """DevTools monotonic seconds; before `start + duration` when the next task overlaps."""
+    duration: float
+    """Milliseconds, as traced."""
 
 
 class Trace:
@@ -41,8 +56,8 @@ class Trace:
              "transferMode": "ReportEvents"},
         )  # fmt: skip
 
-    async def stop(self, timeout: float = 30.0) -> list[tuple[float, float]]:
-        """(start, duration) of each top-level task, in DevTools monotonic seconds."""
+    async def stop(self, timeout: float = 30.0) -> list[TraceTask]:
+        """Each top-level task of the page's main thread."""
         await self.cdp.send("Tracing.end")
         await asyncio.wait_for(self.done, timeout)
         return main_thread_tasks(self.events)
@@ -72,19 +87,18 @@ def _main_thread(events: Iterable[Mapping[str, Any]]) -> tuple[int, int] | None:
     return None
 
 
-def main_thread_tasks(events: list[Mapping[str, Any]]) -> list[tuple[float, float]]:
+def main_thread_tasks(events: list[Mapping[str, Any]]) -> list[TraceTask]:
     where = _main_thread(events)
     if where is None:
         return []
-    tasks = []
-    for e in events:
-        if (e.get("pid"), e.get("tid")) == where and e.get("name") in TASK_NAMES and "dur" in e:
-            tasks.append((e["ts"] / 1e6, e["dur"] / 1e3))
-    tasks.sort()
-    # Keep top-level ones only: a task nested in another (older names) is part of it.
-    top: list[tuple[float, float]] = []
+    tasks = sorted(
+        (e["ts"] / 1e6, e["dur"] / 1e3)
+        for e in events
+        if (e.get("pid"), e.get("tid")) == where and e.get("name") in TASK_NAMES and e.get("dur")
+    )
+    top: list[TraceTask] = []
     for start, duration in tasks:
-        if top and start < top[-1][0] + top[-1][1] / 1000:
-            continue
-        top.append((start, duration))
+        if top and start < top[-1].end:
+            top[-1] = replace(top[-1], end=start - 1e-6)  # Lighthouse: 1 µs before the next
+        top.append(TraceTask(start, start + duration / 1000, duration))
     return top

@@ -9,20 +9,12 @@ from typing import Any
 
 import click
 
-from bundlewise.cli.group import (
-    APP_ARGUMENT,
-    CONTEXT_SETTINGS,
-    RUNNING,
-    Console,
-    cli,
-    config_option,
-    load_app_config,
-)
+from bundlewise.cli import group
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS)
-@APP_ARGUMENT
-@config_option("Its [budget] timing keys (lcp, cls, tti, ...) are checked.")
+@group.cli.command(context_settings=group.CONTEXT_SETTINGS)
+@group.APP_ARGUMENT
+@group.config_option("Its [budget] timing keys (lcp, cls, tti, ...) are checked.")
 @click.option(
     "--build", "build_first", is_flag=True, help="Build APP first (as `bundlewise build`)."
 )
@@ -48,22 +40,19 @@ from bundlewise.cli.group import (
     "--jobs", type=click.IntRange(1, 64), help="Pages loaded at once (default: 1 per 4 cores)."
 )
 @click.option("--chromium", help="Chromium/Chrome binary (also: BUNDLEWISE_CHROMIUM).")
-@click.option(
+@group.file_option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the visual report (filmstrip, LCP, shifts, waterfall) here.",
 )
-@click.option("--json", "fmt", flag_value="json", help="Print the results as JSON.")
-@click.option("--markdown", "fmt", flag_value="markdown", help="Print a Markdown report.")
-@click.option("--table", "fmt", flag_value="table", default=True, help="Print the table (default).")
+@group.format_options("Print the results as JSON.", "Print a Markdown report.")
 @click.option(
     "--fail-on-budget/--no-fail-on-budget",
     default=True,
     help="Exit 3 when a timing budget is exceeded.",
 )
 @click.pass_obj
-def audit(console: Console, app: Path, config_path: Path | None, build_first: bool,
+def audit(console: group.Console, app: Path, config_path: Path | None, build_first: bool,
           pages: tuple[str, ...], urls: tuple[str, ...], profile: str, runs: int, jobs: int | None,
           chromium: str | None, html_path: Path | None, fmt: str, fail_on_budget: bool) -> None:  # fmt: skip
     """Measure the Web Vitals of APP's built pages in headless Chromium.
@@ -81,12 +70,12 @@ def audit(console: Console, app: Path, config_path: Path | None, build_first: bo
     """
     from bundlewise.audit import command, report
 
-    config = load_app_config(app, config_path, {})
+    config = group.load_app_config(app, config_path, {})
     if build_first and not urls:
         from bundlewise.pipeline import build as run_build
 
         run_build(config)
-    RUNNING.doing = "audit"
+    group.RUNNING.doing = "audit"
 
     def on_run(target: Any, index: int, metrics: Any) -> None:
         lcp = "–" if metrics.lcp is None else f"{metrics.lcp / 1000:.2f} s"

@@ -17,8 +17,10 @@ from bundlewise.cli.group import (
     Console,
     cli,
     config_option,
-    load_app_config,
+    file_option,
+    format_options,
 )
+from bundlewise.cli.group import load_app_config as load_config
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS)
@@ -89,7 +91,7 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     }
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
-    config = load_app_config(app, config_path, overrides)
+    config = load_config(app, config_path, overrides)
     if images is not None:
         config = replace(config, images=replace(config.images, enabled=images))
     if compress is not None:
@@ -165,28 +167,16 @@ def _print_summary(console: Console, result: Any, elapsed: float) -> None:
 @cli.command(context_settings=CONTEXT_SETTINGS)
 @APP_ARGUMENT
 @config_option("Its [budget] applies instead of the one recorded at build time.")
-@click.option(
-    "--stats",
-    "stats_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Stats file to read (default: OUT_DIR/bundlewise-stats.json).",
+@file_option(
+    "--stats", "stats_path", help="Stats file to read (default: OUT_DIR/bundlewise-stats.json)."
 )
-@click.option("--json", "fmt", flag_value="json", help="Print the stats as JSON.")
-@click.option(
-    "--markdown", "fmt", flag_value="markdown", help="Print a Markdown report (for PR comments)."
-)
-@click.option("--table", "fmt", flag_value="table", default=True, help="Print the table (default).")
-@click.option(
-    "--html",
-    "html_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write a self-contained HTML report with a treemap.",
-)
-@click.option(
+@format_options("Print the stats as JSON.", "Print a Markdown report (for PR comments).")
+@file_option("--html", "html_path", help="Also write a self-contained HTML report with a treemap.")
+@file_option(
     "--baseline",
     "baseline_path",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Stats of an earlier build (e.g. the main branch) to compare with.",
+    exists=True,
 )
 @click.option(
     "--fail-on-budget/--no-fail-on-budget", default=True, help="Exit 3 when a budget is exceeded."
@@ -206,7 +196,7 @@ def report(console: Console, app: Path, config_path: Path | None, stats_path: Pa
     from bundlewise.report import run_report
     from bundlewise.result import STATS_FILE
 
-    config = load_app_config(app, config_path, {})
+    config = load_config(app, config_path, {})
     text, code = run_report(
         stats_path or config.out_dir / STATS_FILE,
         fmt=fmt,  # type: ignore[arg-type]

@@ -6,14 +6,8 @@ from pathlib import Path
 
 import click
 
-from bundlewise.cli.group import (
-    APP_ARGUMENT,
-    CONTEXT_SETTINGS,
-    Console,
-    cli,
-    config_option,
-    load_app_config,
-)
+from bundlewise.cli.group import APP_ARGUMENT, CONTEXT_SETTINGS, Console, cli, config_option
+from bundlewise.cli.group import load_app_config as load_config
 
 
 @cli.group("cache", context_settings=CONTEXT_SETTINGS)
@@ -29,7 +23,7 @@ def cache_group() -> None:
 
 
 def _cache_settings(app: Path, config_path: Path | None) -> tuple[Path, int]:
-    config = load_app_config(app, config_path, {})
+    config = load_config(app, config_path, {})
     return config.cache_dir, config.cache.max_size
 
 

@@ -128,13 +128,29 @@ def config_option(note: str = "") -> Callable[[F], F]:
     default = (
         "Config file (default: APP/bundlewise.toml or [tool.bundlewise] in APP/pyproject.toml)."
     )
-    return click.option(
-        "-c",
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, exists=True, path_type=Path),
-        help=f"{default} {note}".strip(),
+    return file_option(
+        "-c", "--config", "config_path", help=f"{default} {note}".strip(), exists=True
     )
+
+
+def file_option(*names: str, help: str, exists: bool = False) -> Callable[[F], F]:
+    """An option naming a file (read when `exists`, else written), passed on as a Path."""
+    kind = click.Path(dir_okay=False, exists=exists, path_type=Path)
+    return click.option(*names, type=kind, help=help)
+
+
+def format_options(json_help: str, markdown_help: str) -> Callable[[F], F]:
+    """`--json`, `--markdown` and `--table` (the default), passed on as `fmt`."""
+
+    def add(command: F) -> F:
+        command = click.option("--table", "fmt", flag_value="table", default=True,
+                               help="Print the table (default).")(command)  # fmt: skip
+        command = click.option("--markdown", "fmt", flag_value="markdown", help=markdown_help)(
+            command
+        )
+        return click.option("--json", "fmt", flag_value="json", help=json_help)(command)
+
+    return add
 
 
 def load_app_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> Any:

@@ -7,15 +7,14 @@ from typing import Any
 
 import click
 
-from bundlewise.cli.group import (
-    APP_ARGUMENT,
-    CONTEXT_SETTINGS,
-    Console,
-    cli,
-    config_option,
-    load_app_config,
-)
+from bundlewise.cli.group import APP_ARGUMENT, CONTEXT_SETTINGS, Console, cli, config_option
+from bundlewise.cli.group import load_app_config as load_config
 from bundlewise.errors import BundlewiseError
+
+
+def flag(name: str, help: str) -> Any:
+    """An on/off option, off unless given."""
+    return click.option(name, is_flag=True, help=help)
 
 
 def _watch_options(command: Any) -> Any:
@@ -27,14 +26,11 @@ def _watch_options(command: Any) -> Any:
                      help="Output folder (default: APP/dist)."),
         click.option("--base", help="Public URL the output is served from (default: /)."),
         click.option("--esbuild", "esbuild_path", help="esbuild binary to use."),
-        click.option("--empty-out-dir", is_flag=True,
-                     help="Replace an output folder that holds files bundlewise did not write."),
-        click.option("--production", is_flag=True,
-                     help="Full production pipeline on every rebuild (default: dev profile)."),
+        flag("--empty-out-dir", "Replace an output folder that holds files bundlewise did not write."),
+        flag("--production", "Full production pipeline on every rebuild (default: dev profile)."),
         click.option("--debounce", type=click.IntRange(0, 10_000), default=100, show_default=True,
                      help="Milliseconds without a file change before rebuilding."),
-        click.option("--poll", is_flag=True,
-                     help="Poll for changes instead of using file events (network drives)."),
+        flag("--poll", "Poll for changes instead of using file events (network drives)."),
         click.option("--host", default=None,
                      help="Address to serve on (default: 127.0.0.1; others only when given)."),
         click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
@@ -88,7 +84,7 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
     overrides = {"out_dir": out_dir.resolve() if out_dir else None, "base": base,
                  "esbuild": esbuild_path, "empty_out_dir": empty_out_dir or None}  # fmt: skip
     options = WatchOptions(production=production, debounce=debounce / 1000, poll=poll)
-    watcher = Watcher(lambda: load_app_config(app, config_path, overrides), options, console)
+    watcher = Watcher(lambda: load_config(app, config_path, overrides), options, console)
     # SIGTERM unwinds like Ctrl-C (main() installs the handler): esbuild ended, staging removed.
     server = _start_server(console, watcher, host, port) if serve_too else None
     try:

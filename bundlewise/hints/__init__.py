@@ -1,4 +1,5 @@
-"""Performance hints added to each page (lazy loading, LCP priority, sizes, font preloads).
+"""Performance hints added to each page (lazy loading, LCP priority, sizes, font preloads,
+small images and stylesheets inlined).
 
 `apply` runs for every page after its URLs are rewritten and before its edits are applied; every
 hint is an edit of the same `PageEditor`, so the rest of the page stays byte for byte as written.
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from bundlewise.pages.rewrite import PageRewrite
     from bundlewise.state import BuildState
 
-__all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "hint_page"]
+__all__ = ["HintOptions", "ImageFacts", "Variant", "apply", "finish", "hint_page"]
 
 ImageFacts = ShippedImage
 """What `hint_page` takes for each image: the image step's record (`images.records`)."""
@@ -53,6 +54,11 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
     fonts = initial_fonts(
         rewrite.result.stylesheets, _reader(state), options.preload_fonts, config.base
     )
+    from bundlewise.hints.inline_images import inline_small_images
+
+    inline_small_images(
+        rewrite.editor, page.tags, facts, _bytes_reader(state), options.inline_images
+    )
     done = hint_page(
         rewrite.editor,
         page.tags,
@@ -63,6 +69,26 @@ def apply(state: BuildState, rewrite: PageRewrite) -> None:
     )
     if done.fonts:
         rewrite.result = dataclasses.replace(rewrite.result, fonts=done.fonts)
+
+
+def finish(state: BuildState, rewrite: PageRewrite) -> str:
+    """The page's final text: its edits applied, then its small stylesheets inlined."""
+    from bundlewise.hints.inline_css import inline_stylesheets, stylesheet_urls
+    from bundlewise.pages.rewrite import public_url
+
+    text = rewrite.editor.apply()
+    options = getattr(state.config, "html", None) or HintOptions()
+    if not options.enabled or options.inline_css <= 0:
+        return text
+    config, page = state.config, rewrite.page
+
+    def url(path: str) -> str:
+        return public_url(config, path, page.source)
+
+    links = stylesheet_urls(rewrite.result.stylesheets, url)
+    done = inline_stylesheets(text, links, _reader(state), url, options.inline_css)
+    rewrite.editor.changes.extend(f"inlined stylesheet {path}" for path in done.paths)
+    return done.text
 
 
 def hint_page(
@@ -102,12 +128,23 @@ def hint_page(
 
 def _reader(state: BuildState) -> Callable[[str], str | None]:
     """Output files of the build as text (None when missing), for reading CSS."""
-    staging = state.staging.resolve()
+    read_bytes = _bytes_reader(state)
 
     def read(path: str) -> str | None:
+        data = read_bytes(path)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    return read
+
+
+def _bytes_reader(state: BuildState) -> Callable[[str], bytes | None]:
+    """Output files of the build (None when missing or outside the output)."""
+    staging = state.staging.resolve()
+
+    def read(path: str) -> bytes | None:
         target = (staging / path).resolve()
         if not target.is_relative_to(staging) or not target.is_file():
             return None
-        return target.read_bytes().decode("utf-8", "replace")
+        return target.read_bytes()
 
     return read

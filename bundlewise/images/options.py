@@ -42,9 +42,12 @@ class ImageOptions:
     # Extra formats to offer next to the fallback, best first.
     formats: Annotated[tuple[VariantFormat, ...], Check(_unique)] = ("avif", "webp")
     # Widths of the downscaled variants; only those narrower than the image are made.
-    # `breakpoints` is accepted too: the name users reach for.
+    # `breakpoints` is accepted too: the name users reach for. 750 is for phones: a full-width
+    # image on a 412 px screen at DPR 1.75 (Lighthouse's mobile) or on a 375 px one at DPR 2
+    # needs 721-750 device pixels, and without a 750 variant the browser takes the 960 one: on
+    # the sample app's hero, 62 kB of AVIF instead of 40 kB.
     widths: Annotated[tuple[Width, ...], Check(_sorted_widths)] = field(
-        default=(480, 960, 1440), metadata=alias("breakpoints")
+        default=(480, 750, 960, 1440), metadata=alias("breakpoints")
     )
     # AVIF effort 0 (fastest) to 9 (smallest), as sharp counts it; encoder speed = 9 - effort.
     # 3 rather than sharp's 4: on the sample photos 4-6x faster for 1-10% more bytes.

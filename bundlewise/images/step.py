@@ -56,8 +56,7 @@ def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:
 
 def _css_image_set(state: BuildState) -> bool:
     """Whether CSS images get modern twins (`[html] css_image_set`, see `css.image_set`)."""
-    html = state.config.html
-    return html.enabled and html.css_image_set
+    return state.config.html.enabled and state.config.html.css_image_set
 
 
 def _on_image(state: BuildState, image: OptimizedImage, path: str) -> OptimizedImage:

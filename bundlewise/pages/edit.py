@@ -53,6 +53,16 @@ class PageEditor:
         if note:
             self.changes.append(note)
 
+    def override_attr(self, tag: Tag, name: str, value: str) -> None:
+        """`set_attr` for a value an earlier step already set on purpose (a hashed URL that
+        becomes a `data:` URL): the earlier edit goes. Setting twice by `set_attr` stays an
+        error, so two steps cannot overwrite each other unawares."""
+        attr = tag.attr(name)
+        if attr is not None and attr.value is not None:
+            span = (attr.value_start, attr.value_end)
+            self.edits = [e for e in self.edits if (e.start, e.end) != span]
+        self.set_attr(tag, name, value)
+
     def value(self, tag: Tag, name: str) -> str | None:
         """The value `name` will have once edits are applied (if set through `set_attr`)."""
         return self.values.get((tag.start, name), tag.get(name))

@@ -52,6 +52,7 @@ class BuildOutcome:
 
 def dev_config(config: Config) -> Config:
     """The dev profile: readable output, stable names, no image re-encoding, no compression."""
+    # Stylesheets stay linked: the dev server swaps a changed one in place, without a reload.
     return replace(
         config,
         minify=False,
@@ -59,6 +60,7 @@ def dev_config(config: Config) -> Config:
         mode="development",
         images=replace(config.images, enabled=False),
         compress=replace(config.compress, enabled=False),
+        html=replace(config.html, inline_css=0),
     )
 
 
