@@ -135,7 +135,7 @@ class Watcher:
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
         if self._outside is not None:
             # A failed build names its files too: fixing the partial that broke it rebuilds.
-            self._outside.update(self.bundler.watch_files)
+            self._outside.update(self.bundler.watch_files, self.bundler.watch_dirs)
         for listener in self.listeners:
             listener(outcome)
         if self._removal is not None:
@@ -179,7 +179,7 @@ class Watcher:
         )
         # `watch_files` outside the tree: filtered by their own list, not by `allowed`.
         self._outside = OutsideFiles(observer, debouncer.add, allowed)
-        self._outside.update(self.bundler.watch_files)
+        self._outside.update(self.bundler.watch_files, self.bundler.watch_dirs)
         return observer
 
     def _name_odd_links(self) -> None:
