@@ -119,7 +119,7 @@ class Config:
     """Fail the build on warnings."""
     fs_allow: tuple[Path, ...] | None = None
     """Folders outside the root whose files may be built; None: the workspace root (see
-    `bundlewise.workspace`)."""
+    `bundlewise.sources.workspace`)."""
     images: ImageOptions = field(default_factory=ImageOptions, metadata=section())
     compress: CompressOptions = field(default_factory=CompressOptions, metadata=section())
     budget: BudgetConfig = field(default_factory=BudgetConfig, metadata=section())

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from bundlewise.errors import BuildError, Message
 from bundlewise.manifest import Manifest, build_manifest, keys_by_file
 from bundlewise.manifest import write_manifest as write_manifest_file
+from bundlewise.output.staging import MARKER
 from bundlewise.result import STATS_FILE, BuildResult, list_outputs
-from bundlewise.staging import MARKER
 from bundlewise.state import BuildState
 
 if TYPE_CHECKING:

@@ -21,15 +21,19 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bundlewise.cache.setup import open_cache
-from bundlewise.casing import page_source_collisions, raise_on_import_case_collisions
 from bundlewise.config import Config
-from bundlewise.confine import confine
 from bundlewise.css.app_sheets import one_scan_per_build
 from bundlewise.errors import BuildError, BundlewiseError, Message, MessageLog
 from bundlewise.esbuild.bundler import Bundler, ServiceBundler
 from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.finish import compress, make_result, post_build, write_manifest, write_stats
 from bundlewise.js.lazy_chunk_css import wrap_dynamic_imports
+from bundlewise.output.staging import (
+    Staging,
+    check_build_sources,
+    check_graph_sources,
+    check_out_dir,
+)
 from bundlewise.pages.read import Page, find_pages, read_page
 from bundlewise.pages.webmanifest import add_manifest_files, write_manifests
 from bundlewise.plugins import Build, PluginRunner, load_plugins
@@ -37,12 +41,8 @@ from bundlewise.plugins.esbuild_setup import esbuild_plugins
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.rehash import rehash, rewrite_references
 from bundlewise.result import BuildResult
-from bundlewise.staging import (
-    Staging,
-    check_build_sources,
-    check_graph_sources,
-    check_out_dir,
-)
+from bundlewise.sources.casing import page_source_collisions, raise_on_import_case_collisions
+from bundlewise.sources.confine import confine
 from bundlewise.state import BuildState
 
 

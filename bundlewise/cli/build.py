@@ -77,8 +77,8 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     from contextlib import closing
     from dataclasses import replace
 
+    from bundlewise.cli.progress_line import ProgressLine, on_terminal
     from bundlewise.pipeline import build as run_build
-    from bundlewise.progress_line import ProgressLine, on_terminal
 
     overrides: dict[str, Any] = {
         "out_dir": out_dir.resolve() if out_dir else None,
@@ -115,7 +115,7 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
 
 
 def _print_kept(console: Console, result: Any) -> None:
-    """Files in the output folder that no build wrote (`foreign`): counted, listed with -v."""
+    """Files in the output folder that no build wrote (`output.foreign`): counted, listed with -v."""
     if result.kept:
         rel = os.path.relpath(result.out_dir)
         console.info(

@@ -71,8 +71,8 @@ class ServiceBundler:
         if plugins is not None:
             self.watch_files = frozenset(plugins.watch_files)
         if result.errors:
-            from bundlewise.casing import with_case_warnings
             from bundlewise.js.frameworks import explain
+            from bundlewise.sources.casing import with_case_warnings
 
             errors = [to_message(e, "error") for e in result.errors]
             warnings = [to_message(w, "warning") for w in result.warnings]

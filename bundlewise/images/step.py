@@ -18,7 +18,7 @@ from bundlewise.images.records import ImageJob, OptimizedImage
 from bundlewise.images.ship import CssImage, ImagesToShip, ship_images, summary
 from bundlewise.pages.read import IMAGE_EXTENSIONS
 from bundlewise.progress import ProgressCallback, no_progress
-from bundlewise.specifiers import locate_specifier
+from bundlewise.sources.specifiers import locate_specifier
 from bundlewise.state import BuildState
 
 OPT_OUT = "data-bundlewise-ignore"

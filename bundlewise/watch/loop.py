@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
 from bundlewise.esbuild.bundler import ServiceBundler
-from bundlewise.staging import BackgroundRemoval
+from bundlewise.output.staging import BackgroundRemoval
 from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
 from bundlewise.watch.observer import start_observer
 from bundlewise.watch.outside import OutsideFiles
@@ -227,7 +227,7 @@ class Watcher:
 def _digests(out_dir: Path) -> dict[str, str]:
     digests = {}
     for folder, dirs, files in os.walk(out_dir):
-        # Not into a deploy repository kept in the output folder (`foreign`): never ours.
+        # Not into a deploy repository kept in the output folder (`output.foreign`): never ours.
         dirs[:] = [d for d in dirs if d != ".git"]
         for name in files:
             path = Path(folder, name)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Location, Message
 from bundlewise.esbuild.graph import BuildGraph
-from bundlewise.specifiers import locate_specifier
+from bundlewise.sources.specifiers import locate_specifier
 
 if TYPE_CHECKING:
     from bundlewise.pages.read import Page

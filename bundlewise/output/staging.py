@@ -5,7 +5,7 @@ succeeded, so the previous output stays byte-identical on any failure. The swap 
 if the process dies between them, the next run finds `.NAME.old` and puts it back first.
 
 Files in the output folder that no build wrote are carried into the new one (`foreign`), and one
-build at a time writes an output folder (`output_lock`): a second one waits for the first.
+build at a time writes an output folder (`lock`): a second one waits for the first.
 
 Deleting the previous output costs more than the swap (~28 ms of a ~75 ms watch rebuild of the
 sample app on a loaded machine). Inside `BackgroundRemoval` (the watcher), the swap renames it to
@@ -26,9 +26,16 @@ from typing import TYPE_CHECKING
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, ConfigError, Location, Message
-from bundlewise.foreign import GIT, MARKER, carry_foreign, foreign_files, list_files, marker_text
-from bundlewise.output_lock import OutputLock
-from bundlewise.real_paths import RealPaths
+from bundlewise.output.foreign import (
+    GIT,
+    MARKER,
+    carry_foreign,
+    foreign_files,
+    list_files,
+    marker_text,
+)
+from bundlewise.output.lock import OutputLock
+from bundlewise.sources.real_paths import RealPaths
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.graph import BuildGraph
