@@ -91,7 +91,7 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     }
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
-    config = load_config(app, config_path, overrides)
+    config = load_config(app, config_path, overrides, plugins=True)
     if images is not None:
         config = replace(config, images=replace(config.images, enabled=images))
     if compress is not None:
