@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,7 +119,7 @@ class Config:
     """Fail the build on warnings."""
     fs_allow: tuple[Path, ...] | None = None
     """Folders outside the root whose files may be built; None: the workspace root (see
-    `bundlewise.workspace`)."""
+    `bundlewise.sources.workspace`)."""
     images: ImageOptions = field(default_factory=ImageOptions, metadata=section())
     compress: CompressOptions = field(default_factory=CompressOptions, metadata=section())
     budget: BudgetConfig = field(default_factory=BudgetConfig, metadata=section())
@@ -176,10 +176,14 @@ def load_config(
     root: Path,
     config_path: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
+    *,
+    more_checks: Callable[[Config, Problems], None] | None = None,
 ) -> Config:
     """Read, merge and validate the configuration for the app in `root`.
 
-    `overrides` come from the command line (already typed) and win over the file.
+    `overrides` come from the command line (already typed) and win over the file. When the file
+    has problems, `more_checks` adds its own before the one report (the build passes the check
+    of the plugins' options, which otherwise runs only once the rest is valid).
     """
     root = root.resolve()
     data: Mapping[str, Any]
@@ -205,9 +209,12 @@ def load_config(
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     root = values.pop("root", root)
     sections = _read_sections(data, problems, base_dir)
+    # Bad values are left out, so the defaults stand in for them and the record can be made.
+    config = _absolute(Config(root=root, config_file=config_path, **_typed(values), **sections))
+    if problems.messages and more_checks is not None:
+        more_checks(config, problems)
     problems.raise_if_any()
-    config = Config(root=root, config_file=config_path, **_typed(values), **sections)
-    return _absolute(config)
+    return config
 
 
 def _read_sections(data: Mapping[str, Any], problems: Problems, base_dir: Path) -> dict[str, Any]:

@@ -80,9 +80,10 @@ class Check:
 @dataclass(frozen=True)
 class Parse:
     """Converts the raw TOML value instead of the type check (`"200 kB"` → 200000); raises
-    ValueError with what is wrong."""
+    ValueError with what is wrong. `what` describes the values it takes, for messages."""
 
     fn: Callable[[Any], Any]
+    what: str = ""
 
 
 class Problems:
@@ -258,9 +259,12 @@ def _mapping(value: Any, kind: Any, args: tuple[Any, ...]) -> dict[Any, Any]:
     for key, item in value.items():
         try:
             convert(key, key_kind)
-        except Invalid:
-            known = typing.get_args(key_kind) if typing.get_origin(key_kind) is Literal else ()
-            problems.append(((str(key),), f"unknown key {suggest(str(key), known)}"))
+        except Invalid as bad:
+            if typing.get_origin(key_kind) is Literal:
+                known = typing.get_args(key_kind)
+                problems.append(((str(key),), f"unknown key {suggest(str(key), known)}"))
+            else:  # a Check on the key said what is wrong with it
+                problems.extend(((str(key), *path), problem) for path, problem in bad.problems)
             continue
         try:
             result[key] = convert(item, item_kind)
@@ -298,7 +302,10 @@ def describe(kind: Any) -> str:
     """What a value of `kind` looks like, for "expected ..., got ..."."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is typing.Annotated:
+        said = [r.what for r in args[1:] if isinstance(r, Parse) and r.what]
         ranges = [r for r in args[1:] if isinstance(r, Between)]
+        if said:
+            return said[0]
         return ranges[0].describe(describe(args[0])) if ranges else describe(args[0])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(describe(a) for a in args if a is not type(None))

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from bundlewise.errors import BuildError, Message
 from bundlewise.manifest import Manifest, build_manifest, keys_by_file
 from bundlewise.manifest import write_manifest as write_manifest_file
+from bundlewise.output.staging import MARKER
 from bundlewise.result import STATS_FILE, BuildResult, list_outputs
-from bundlewise.staging import MARKER
 from bundlewise.state import BuildState
 
 if TYPE_CHECKING:
@@ -54,16 +54,15 @@ def compress(state: BuildState, result: BuildResult) -> Mapping[str, Sizes]:
 
 def write_stats(state: BuildState, result: BuildResult, sizes: Mapping[str, Sizes]) -> BuildResult:
     """Sizes, pages' initial loads and the budget verdict, for the report and `bundlewise report`."""
-    from bundlewise.images.step import summary as images_step_summary
+    from bundlewise.images.records import ImagesSummary
     from bundlewise.report.budget import budget_to_check
-    from bundlewise.report.record import ImagesSummary
     from bundlewise.report.stats import compute_stats
     from bundlewise.report.stats import write_stats as write_stats_file
 
     budget, info = budget_to_check(state.config.budget, state.config.compress.enabled)
     if info:
         state.log.info(info)
-    images = ImagesSummary.from_dict(images_step_summary(state.image_outcomes))
+    images = ImagesSummary.of(state.image_outcomes)
     stats = compute_stats(result, sizes, budget=budget, images=images)
     write_stats_file(state.staging / STATS_FILE, stats)
     return replace(result, stats=stats)

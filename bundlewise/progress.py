@@ -2,7 +2,7 @@
 
 A stage calls it with (stage, done, total, item): once with `done == 0` when it starts work on
 `total` items, then after each item (`item` names it, e.g. an image's source path). Whether and
-how that is shown (a line on a terminal, nothing in CI) is the CLI's choice (`progress_line`).
+how that is shown (a line on a terminal, nothing in CI) is the CLI's choice (`cli.progress_line`).
 """
 
 from __future__ import annotations

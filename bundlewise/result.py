@@ -76,7 +76,7 @@ class BuildResult:
     """Sizes, initial loads, the budget verdict (`bundlewise-stats.json` serialises it); set by
     the size step, so None only for a result handed to steps before it."""
     kept: tuple[str, ...] = ()
-    """Files in the output folder that no build wrote, carried over unchanged (`foreign`)."""
+    """Files in the output folder that no build wrote, carried over unchanged (`output.foreign`)."""
 
 
 def list_outputs(

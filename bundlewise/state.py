@@ -46,7 +46,7 @@ class BuildState:
     """Output path → record of each CSS/JS image with its full-width modern twins, for
     `image-set()`."""
     image_outcomes: dict[str, str] = field(default_factory=dict)
-    """Source → what the image step did with it (`images.step.summary` counts them)."""
+    """Source → what the image step did with it (`images.records.ImagesSummary.of` counts them)."""
     references: dict[str, frozenset[str]] = field(default_factory=dict)
     """Output → outputs its bytes name beyond what the metafile records (see `js.lazy_chunk_css`)."""
     rewrites: list[PageRewrite] = field(default_factory=list)

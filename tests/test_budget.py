@@ -81,8 +81,8 @@ def test_every_problem_is_reported_naming_the_file_and_key() -> None:
     )
     texts = [m.text for m in messages]
     assert texts == [
+        "bundlewise.toml: [budget].measure: expected one of 'raw', 'gzip', 'brotli', got 'zip'",
         "bundlewise.toml: [budget].initail: unknown key (did you mean initial?)",
-        "bundlewise.toml: [budget].measure: expected one of 'gzip', 'brotli', 'raw', got 'zip'",
         'bundlewise.toml: [budget].initial: "lots" is not a size (write e.g. "200 kB", "1.5 MB" '
         'or "150 KiB")',
         "bundlewise.toml: [budget].total: [1] is not a size",
@@ -90,7 +90,7 @@ def test_every_problem_is_reported_naming_the_file_and_key() -> None:
         "image, js, other)",
         'bundlewise.toml: [budget].kinds.css: "big" is not a size (write e.g. "200 kB", '
         '"1.5 MB" or "150 KiB")',
-        "bundlewise.toml: [budget].files: expected a table of limits, got 'nope'",
+        "bundlewise.toml: [budget].files: expected a table of sizes such as \"200 kB\", got 'nope'",
         'bundlewise.toml: [budget].max_increase: "a bit" is not a size (write e.g. "200 kB", '
         '"1.5 MB" or "150 KiB") (write e.g. "5%" or "+10 kB")',
     ]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from build_invariants import fails
 
-from bundlewise.casing import import_case_collisions
 from bundlewise.esbuild.graph import BuildGraph, SourceImport
+from bundlewise.sources.casing import import_case_collisions
 
 PAGE = '<!doctype html>\n<script type="module" src="./src/main.js"></script>\n'
 

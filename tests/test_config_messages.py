@@ -91,6 +91,19 @@ def test_a_plugin_option_typo_reads_like_any_other_key(make_project: Any, run_cl
     ]
 
 
+def test_plugin_option_problems_come_in_the_same_report_as_the_rest(
+    make_project: Any, run_cli: Any
+) -> None:
+    config = 'minfy = true\nplugins = ["sri"]\n\n[plugin.sri]\nalgoritm = "sha512"\n'
+    app = app_with(make_project, "bundlewise.toml", config)
+    done = run_cli("build", app)
+    assert done.returncode == 2
+    assert problem_lines(done.stderr) == [
+        "bundlewise.toml: minfy: unknown key (did you mean minify?)",
+        "bundlewise.toml: [plugin.sri].algoritm: unknown key (did you mean algorithm?)",
+    ]
+
+
 def test_bad_values_share_the_shape(tmp_path: Path) -> None:
     assert config_problems(
         tmp_path,

@@ -155,7 +155,7 @@ def test_every_optimized_image_goes_through_on_image_and_is_counted(
     assert seen == ["assets/hubble-AAAAAAAA.jpg", "img/rocket.jpg", "img/chelsea.png"]
     assert set(result.outcomes) == {"src/hubble.jpg", "img/rocket.jpg", "img/chelsea.png"}
     summary = result.summary()
-    assert summary["optimized"] + summary["kept_source"] + summary["copied"] == 3
+    assert summary.optimized + summary.kept_source + summary.copied == 3
 
 
 def test_the_stage_reports_progress_to_its_callback_and_never_to_the_terminal(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bundlewise.staging import MARKER, Staging, recover
+from bundlewise.output.staging import MARKER, Staging, recover
 
 
 def test_failure_inside_staging_removes_it_and_keeps_the_old_output(tmp_path: Path) -> None:

@@ -269,7 +269,7 @@ def test_h38_a_dependency_reaching_outside_its_package_and_the_workspace_is_refu
 
 
 def test_h38_package_names_come_from_bare_specifiers_only() -> None:
-    from bundlewise.workspace import package_name
+    from bundlewise.sources.workspace import package_name
 
     assert package_name("@scope/pkg/img/x.png") == "@scope/pkg"
     assert package_name("lit/decorators.js") == "lit"
@@ -277,7 +277,7 @@ def test_h38_package_names_come_from_bare_specifiers_only() -> None:
 
 
 def test_h38_the_workspace_root_is_the_nearest_marked_folder(tmp_path: Path) -> None:
-    from bundlewise.workspace import workspace_root
+    from bundlewise.sources.workspace import workspace_root
 
     write(
         {"ws/package.json": '{"workspaces": ["apps/*"]}', "ws/apps/web/package.json": "{}"},

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bundlewise import progress_line
+from bundlewise.cli import progress_line
 
 
 class FakeTerminal(io.StringIO):
@@ -64,7 +64,7 @@ def test_only_a_terminal_outside_ci_gets_a_line(monkeypatch: pytest.MonkeyPatch)
 # The CLI as `python -m bundlewise` runs it, with the line's delay off so that a small build
 # shows it.
 _CLI = """
-from bundlewise import progress_line
+from bundlewise.cli import progress_line
 progress_line.SHOW_AFTER = progress_line.MIN_INTERVAL = 0.0
 from bundlewise.cli import main
 main(prog_name="bundlewise")

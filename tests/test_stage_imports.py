@@ -23,6 +23,8 @@ STAGES = (
     "bundlewise.css",
     "bundlewise.pages",
     "bundlewise.esbuild",
+    "bundlewise.output",
+    "bundlewise.sources",
 )
 OUTSIDE = ("bundlewise.pipeline", "bundlewise.cli", "bundlewise.watch")
 

@@ -16,9 +16,9 @@ from esbuild_fixture import real_esbuild
 
 from bundlewise.cache import Cache
 from bundlewise.compress import CompressOptions, OutputToCompress, compress_files, is_candidate
+from bundlewise.images.records import ImagesSummary
 from bundlewise.manifest import build_manifest, keys_by_file, write_manifest
 from bundlewise.report import BudgetConfig, compute_stats
-from bundlewise.report.record import ImagesSummary
 from bundlewise.result import STATS_FILE, BuildResult
 
 APP = {

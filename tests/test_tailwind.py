@@ -110,3 +110,28 @@ def test_watch_adding_a_class_rebuilds_once_with_it(tailwind_app: Path) -> None:
         assert watcher.rebuilds() == before + 1, watcher.text()
     finally:
         watcher.stop()
+
+
+def test_watch_a_class_added_in_an_at_source_folder_under_node_modules_rebuilds(
+    tailwind_app: Path,
+) -> None:
+    """`@source "../node_modules/ui-kit"`: the tree watch skips node_modules, so the folder the
+    stylesheet names is watched on its own."""
+    from tests.watch_fixture import WatchProcess, wait_for
+
+    app = tailwind_app
+    (app / "src/style.css").write_text(STYLE + '@source "../node_modules/ui-kit";\n')
+    kit = app / "node_modules/ui-kit"
+    kit.mkdir(parents=True)
+    (kit / "button.js").write_text('export const look = "tracking-tight";\n')
+    css = app / "dist" / "assets" / "src" / "style.css"
+    watcher = WatchProcess(app)
+    try:
+        assert "tracking-tight" in css.read_text() and "tracking-widest" not in css.read_text()
+        before = watcher.rebuilds()
+        (kit / "button.js").write_text('export const look = "tracking-widest";\n')
+        wait_for(lambda: "tracking-widest" in css.read_text(), "the package's new utility")
+        time.sleep(1.5)  # time for a stray second rebuild to show
+        assert watcher.rebuilds() == before + 1, watcher.text()
+    finally:
+        watcher.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from bundlewise.images.size import read_size
-from bundlewise.staging import BackgroundRemoval, Staging, recover, trash_prefix
+from bundlewise.output.staging import BackgroundRemoval, Staging, recover, trash_prefix
 
 
 def build_into(out: Path, text: str) -> None:

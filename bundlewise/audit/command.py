@@ -4,7 +4,6 @@ the output folder (or take `--url`), run the audit, write the HTML report, build
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,12 @@ from typing import Any
 from bundlewise.audit.metrics import RunMetrics
 from bundlewise.audit.profiles import PROFILES
 from bundlewise.audit.run import Target, page_targets, run_audit, url_targets
-from bundlewise.errors import ConfigError, Location, Message
+from bundlewise.errors import BundlewiseError, ConfigError, Location, Message
 
 
 def built_pages(out_dir: Path) -> list[str]:
     """The pages of the last build (from its stats), or every HTML file of the folder."""
+    from bundlewise.report.stats import load_stats
     from bundlewise.result import STATS_FILE
 
     if not out_dir.is_dir():
@@ -29,11 +29,10 @@ def built_pages(out_dir: Path) -> list[str]:
     stats = out_dir / STATS_FILE
     if stats.is_file():
         try:
-            pages = json.loads(stats.read_text(encoding="utf-8")).get("pages", {})
-            found = sorted(v.get("output", k) for k, v in pages.items())
+            found = sorted(page.output for page in load_stats(stats).pages.values())
             if found:
                 return found
-        except (OSError, ValueError, AttributeError):
+        except BundlewiseError:
             pass  # an unreadable stats file: fall back to the folder's HTML files
     return sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.html"))
 

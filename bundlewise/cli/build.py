@@ -77,8 +77,8 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     from contextlib import closing
     from dataclasses import replace
 
+    from bundlewise.cli.progress_line import ProgressLine, on_terminal
     from bundlewise.pipeline import build as run_build
-    from bundlewise.progress_line import ProgressLine, on_terminal
 
     overrides: dict[str, Any] = {
         "out_dir": out_dir.resolve() if out_dir else None,
@@ -91,7 +91,7 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
     }
     if not app.is_dir():
         raise click.BadParameter(f"{app} is not a folder", param_hint="APP")
-    config = load_config(app, config_path, overrides)
+    config = load_config(app, config_path, overrides, plugins=True)
     if images is not None:
         config = replace(config, images=replace(config.images, enabled=images))
     if compress is not None:
@@ -115,7 +115,7 @@ def build(console: Console, app: Path, config_path: Path | None, out_dir: Path |
 
 
 def _print_kept(console: Console, result: Any) -> None:
-    """Files in the output folder that no build wrote (`foreign`): counted, listed with -v."""
+    """Files in the output folder that no build wrote (`output.foreign`): counted, listed with -v."""
     if result.kept:
         rel = os.path.relpath(result.out_dir)
         console.info(

@@ -9,12 +9,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from bundlewise import __version__
 from bundlewise.errors import Message
+
+if TYPE_CHECKING:
+    from bundlewise.config import Config
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -153,7 +156,15 @@ def format_options(json_help: str, markdown_help: str) -> Callable[[F], F]:
     return add
 
 
-def load_app_config(app: Path, config: Path | None, overrides: dict[str, Any]) -> Any:
+def load_app_config(
+    app: Path, config: Path | None, overrides: dict[str, Any], *, plugins: bool = False
+) -> Config:
+    """The app's config; with `plugins`, a config with problems is reported together with the
+    problems of its plugins' options (for the commands that build)."""
     from bundlewise.config import load_config
 
-    return load_config(app, config, overrides)
+    if not plugins:
+        return load_config(app, config, overrides)
+    from bundlewise.plugins.load import plugin_problems
+
+    return load_config(app, config, overrides, more_checks=plugin_problems)

@@ -84,7 +84,11 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
     overrides = {"out_dir": out_dir.resolve() if out_dir else None, "base": base,
                  "esbuild": esbuild_path, "empty_out_dir": empty_out_dir or None}  # fmt: skip
     options = WatchOptions(production=production, debounce=debounce / 1000, poll=poll)
-    watcher = Watcher(lambda: load_config(app, config_path, overrides), options, console)
+    watcher = Watcher(
+        lambda: load_config(app, config_path, overrides, plugins=True),
+        options,
+        console,
+    )
     # SIGTERM unwinds like Ctrl-C (main() installs the handler): esbuild ended, staging removed.
     server = _start_server(console, watcher, host, port) if serve_too else None
     try:

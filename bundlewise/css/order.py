@@ -99,6 +99,8 @@ def plan_css(graph: BuildGraph) -> list[CssPlan]:
         for out in graph
         if out.is_js and out.kind in ("entry", "dynamic") and out.entry_point
     }
+    if not any(out.css_bundle for out in scripts.values()):
+        return []  # no script has CSS (a large JS-only build: no walk of its imports)
     # Whatever went into a CSS output is a stylesheet, whatever its name (Sass, plugins).
     css_inputs = {s for out in graph if out.kind == "css" for s in out.inputs}
 

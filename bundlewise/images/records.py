@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bundlewise.errors import Location, Message
 from bundlewise.images.formats import EXTENSIONS
@@ -158,3 +160,42 @@ def from_payload(payload: bytes, rel: str) -> OptimizedImage:
         kept_source=header["kept_source"],
         warnings=tuple(Message(t, Location(rel), "warning") for t in header["warnings"]),
     )
+
+
+@dataclass(frozen=True)
+class ImagesSummary:
+    """What the image step did: how many images it optimized, copied (SVG), or kept as they were
+    because re-encoding did not make them smaller (those listed by source path)."""
+
+    optimized: int = 0
+    kept_source: int = 0
+    copied: int = 0
+    kept_source_files: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "optimized": self.optimized,
+            "kept_source": self.kept_source,
+            "copied": self.copied,
+            "kept_source_files": list(self.kept_source_files),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ImagesSummary:
+        return cls(
+            d.get("optimized", 0),
+            d.get("kept_source", 0),
+            d.get("copied", 0),
+            tuple(d.get("kept_source_files", ())),
+        )
+
+    @classmethod
+    def of(cls, outcomes: Mapping[str, str]) -> ImagesSummary:
+        """Counts of the image step's outcomes (source → "optimized", "kept_source", "copied")."""
+        kinds = [o for o in outcomes.values()]
+        return cls(
+            optimized=kinds.count("optimized"),
+            kept_source=kinds.count("kept_source"),
+            copied=kinds.count("copied"),
+            kept_source_files=tuple(sorted(s for s, o in outcomes.items() if o == "kept_source")),
+        )

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from bundlewise.cache import Cache
 from bundlewise.errors import Message
@@ -28,6 +27,7 @@ from bundlewise.images.options import ImageOptions
 from bundlewise.images.records import (
     ImageFile,
     ImageJob,
+    ImagesSummary,
     OptimizedImage,
     ShippedImage,
     Variant,
@@ -89,9 +89,9 @@ class ShippedImages:
     messages: tuple[Message, ...] = ()
     """Warnings about the images (metadata dropped, an animation kept as is, ...)."""
 
-    def summary(self) -> dict[str, Any]:
-        """The stats' `images` section (see `summary`)."""
-        return summary(self.outcomes)
+    def summary(self) -> ImagesSummary:
+        """The stats' `images` section: the outcomes counted."""
+        return ImagesSummary.of(self.outcomes)
 
 
 def ship_images(
@@ -163,15 +163,6 @@ def _outcome(image: OptimizedImage) -> str:
     if image.primary.format == "svg":
         return "copied"  # checked, then shipped as written: SVG is not re-encoded
     return "kept_source" if image.kept_source else "optimized"
-
-
-def summary(outcomes: Mapping[str, str]) -> dict[str, Any]:
-    """The stats' `images` section: how many images were optimized, copied, or kept as they were
-    because re-encoding did not make them smaller (those are listed by source path)."""
-    kinds = ("optimized", "kept_source", "copied")
-    counts: dict[str, Any] = {k: sum(1 for o in outcomes.values() if o == k) for k in kinds}
-    counts["kept_source_files"] = sorted(s for s, o in outcomes.items() if o == "kept_source")
-    return counts
 
 
 def _names(

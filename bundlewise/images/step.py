@@ -15,15 +15,15 @@ from dataclasses import replace
 
 from bundlewise.errors import BuildError, Message
 from bundlewise.images.records import ImageJob, OptimizedImage
-from bundlewise.images.ship import CssImage, ImagesToShip, ship_images, summary
+from bundlewise.images.ship import CssImage, ImagesToShip, ship_images
 from bundlewise.pages.read import IMAGE_EXTENSIONS
 from bundlewise.progress import ProgressCallback, no_progress
-from bundlewise.specifiers import locate_specifier
+from bundlewise.sources.specifiers import locate_specifier
 from bundlewise.state import BuildState
 
 OPT_OUT = "data-bundlewise-ignore"
 
-__all__ = ["OPT_OUT", "run", "summary"]
+__all__ = ["OPT_OUT", "run"]
 
 
 def run(state: BuildState, progress: ProgressCallback = no_progress) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from bundlewise.config import Config
 from bundlewise.config_schema import Problems
-from bundlewise.errors import Location, Message
+from bundlewise.errors import ConfigError, Location, Message
 from bundlewise.plugins.base import HOOKS, Order, Plugin
 from bundlewise.plugins.options import validate_options
 from bundlewise.raised_at import frame_in
@@ -69,6 +69,15 @@ def load_plugins(config: Config) -> list[LoadedPlugin]:
     problems.raise_if_any()
     rank = {"pre": 0, "normal": 1, "post": 2}
     return sorted(loaded, key=lambda p: rank[p.order])
+
+
+def plugin_problems(config: Config, problems: Problems) -> None:
+    """Add what loading the plugins of `config` finds wrong (their options, a missing plugin) to
+    `problems`, so that a config with other problems is reported whole, in one go."""
+    try:
+        load_plugins(config)
+    except ConfigError as error:
+        problems.messages.extend(error.messages)
 
 
 def _load_one(

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from bundlewise._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from bundlewise.images.records import ImagesSummary
     from bundlewise.report.budget import BudgetConfig
     from bundlewise.report.evaluate import BudgetResult, BudgetRow, evaluate_budget
     from bundlewise.report.github import github_output
     from bundlewise.report.html import render_html, write_html
     from bundlewise.report.markdown import MARKER, render_markdown
-    from bundlewise.report.record import ImagesSummary, Stats
+    from bundlewise.report.record import Stats
     from bundlewise.report.run import exit_code, run_report, with_baseline, with_budget
     from bundlewise.report.stats import SizesLike, compute_stats, load_stats, write_stats
     from bundlewise.report.table import render_table
@@ -36,7 +37,7 @@ _EXPORTS = {
     "run_report": "bundlewise.report.run",
     "with_baseline": "bundlewise.report.run",
     "with_budget": "bundlewise.report.run",
-    "ImagesSummary": "bundlewise.report.record",
+    "ImagesSummary": "bundlewise.images.records",
     "Stats": "bundlewise.report.record",
     "SizesLike": "bundlewise.report.stats",
     "compute_stats": "bundlewise.report.stats",

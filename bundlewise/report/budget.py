@@ -27,17 +27,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any
 
-from bundlewise.audit.budgets import TIMING_KEYS, TimingBudget, parse_timing_budget
-from bundlewise.config_schema import Problems, suggest
+from bundlewise.audit.budgets import TimingBudget, parse_timing_budget
+from bundlewise.config_schema import Check, Parse, Problems, read_section, suggest
 from bundlewise.report.lighthouse import LighthouseBudget, read_lighthouse
 from bundlewise.report.measured import SHIPPED_KINDS, Measure
 from bundlewise.report.units import Increase, parse_increase, parse_size
 
 DEFAULT_INITIAL = 200_000
-_KEYS = ("measure", "initial", "total", "max_increase", "lighthouse", "pages", "kinds", "files",
-         *TIMING_KEYS, "timings")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,13 +95,82 @@ class BudgetConfig:
         )
 
 
+def _size_or_off(value: object) -> int | None:
+    return None if value is False else parse_size(value)
+
+
+def _increase(value: object) -> Increase:
+    try:
+        return parse_increase(value)
+    except ValueError as e:
+        raise ValueError(f'{e} (write e.g. "5%" or "+10 kB")') from None
+
+
+def _budget_json(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected the path of a budget.json file, got {value!r}")
+    return value
+
+
+def _kind(value: str) -> str:
+    if value not in SHIPPED_KINDS:
+        raise ValueError(f"unknown kind {suggest(value, SHIPPED_KINDS)}")
+    return value
+
+
+Size = Annotated[int, Parse(parse_size, 'a size such as "200 kB"')]
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """The `[budget]` table as written (keys in the module docstring); `read_budget` turns it into
+    the `BudgetConfig` the report checks."""
+
+    measure: Measure = "gzip"
+    initial: Annotated[int | None, Parse(_size_or_off)] = DEFAULT_INITIAL
+    """`false` turns the per-page limit off."""
+    total: Annotated[int | None, Parse(parse_size)] = None
+    max_increase: Annotated[Increase | None, Parse(_increase)] = None
+    lighthouse: Annotated[str | None, Parse(_budget_json)] = None
+    pages: Mapping[str, Size] = field(default_factory=dict)
+    kinds: Mapping[Annotated[str, Check(_kind)], Size] = field(default_factory=dict)
+    files: Mapping[str, Size] = field(default_factory=dict)
+    # The audit's timing limits: what a value may be depends on the metric (a time, or a layout
+    # shift score for cls), so `audit.budgets.parse_timing_budget` reads them, into the same
+    # Problems.
+    fcp: Any = None
+    lcp: Any = None
+    cls: Any = None
+    tbt: Any = None
+    tti: Any = None
+    load: Any = None
+    timings: Any = None
+
+
 def read_budget(table: object, problems: Problems, base_dir: Path) -> BudgetConfig:
     """The `[budget]` table; its problems go to `problems` (the config file's). `lighthouse` is
     relative to `base_dir`, the config file's folder."""
-    if not isinstance(table, Mapping):
-        problems.add("", "budget", f"expected a table, got {table!r}")
-        return BudgetConfig()
-    return _Parser(problems, base_dir).parse(table)
+    written = read_section(BudgetTable, table, problems, "budget")
+    timing = parse_timing_budget(
+        table if isinstance(table, Mapping) else {},
+        lambda key, text: problems.add("budget", key, text),
+    )
+    lighthouse: tuple[LighthouseBudget, ...] = ()
+    if written.lighthouse:
+        lighthouse, messages = read_lighthouse(base_dir / written.lighthouse)
+        problems.messages.extend(messages)  # about budget.json, located in that file
+    return BudgetConfig(
+        measure=written.measure,
+        initial=written.initial,
+        pages=tuple(written.pages.items()),
+        total=written.total,
+        kinds=tuple(written.kinds.items()),
+        files=tuple(written.files.items()),
+        max_increase=written.max_increase,
+        lighthouse_path=written.lighthouse,
+        lighthouse=lighthouse,
+        timing=timing,
+    )
 
 
 def budget_to_check(budget: BudgetConfig, compressed: bool) -> tuple[BudgetConfig, str]:
@@ -114,80 +181,3 @@ def budget_to_check(budget: BudgetConfig, compressed: bool) -> tuple[BudgetConfi
         return budget, ""
     info = f"compression is off: budgets are checked on raw sizes, not {budget.measure}"
     return replace(budget, measure="raw"), info
-
-
-class _Parser:
-    """The `[budget]` keys do not map one to one onto `BudgetConfig` (sizes in units, timing
-    keys for the audit, a budget.json to read), so they are read here; unknown keys and the
-    message shape are the shared validator's."""
-
-    def __init__(self, problems: Problems, base_dir: Path) -> None:
-        self.problems = problems
-        self.base_dir = base_dir
-
-    def error(self, key: str, text: str) -> None:
-        self.problems.add("budget", key, text)
-
-    def parse(self, data: Mapping[str, Any]) -> BudgetConfig:
-        for key in data:
-            if key not in _KEYS:
-                self.problems.unknown("budget", key, _KEYS)
-        measure = data.get("measure", "gzip")
-        if measure not in ("raw", "gzip", "brotli"):
-            self.error("measure", f"expected one of 'gzip', 'brotli', 'raw', got {measure!r}")
-            measure = "gzip"
-        initial = data.get("initial", DEFAULT_INITIAL)
-        config = BudgetConfig(
-            measure=cast(Measure, measure),
-            initial=None if initial is False else self.size("initial", initial),
-            pages=self.table("pages", data.get("pages", {})),
-            total=self.size("total", data["total"]) if "total" in data else None,
-            kinds=self.table("kinds", data.get("kinds", {}), allowed=SHIPPED_KINDS),
-            files=self.table("files", data.get("files", {})),
-            max_increase=self.increase(data.get("max_increase")),
-            **self.lighthouse(data.get("lighthouse")),
-            timing=parse_timing_budget(data, self.error),
-        )
-        return config
-
-    def size(self, key: str, value: object) -> int | None:
-        try:
-            return parse_size(value)
-        except ValueError as e:
-            self.error(key, str(e))
-            return None
-
-    def table(
-        self, key: str, value: object, allowed: tuple[str, ...] | None = None
-    ) -> tuple[tuple[str, int], ...]:
-        if not isinstance(value, Mapping):
-            self.error(key, f"expected a table of limits, got {value!r}")
-            return ()
-        limits: list[tuple[str, int]] = []
-        for name, raw in value.items():
-            if allowed is not None and name not in allowed:
-                self.error(f"{key}.{name}", f"unknown kind {suggest(name, allowed)}")
-                continue
-            limit = self.size(f"{key}.{name}", raw)
-            if limit is not None:
-                limits.append((name, limit))
-        return tuple(limits)
-
-    def increase(self, value: object) -> Increase | None:
-        if value is None:
-            return None
-        try:
-            return parse_increase(value)
-        except ValueError as e:
-            self.error("max_increase", f'{e} (write e.g. "5%" or "+10 kB")')
-            return None
-
-    def lighthouse(self, value: object) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, str) or not value:
-            self.error("lighthouse", f"expected the path of a budget.json file, got {value!r}")
-            return {}
-        budgets, messages = read_lighthouse(self.base_dir / value)
-        self.problems.messages.extend(messages)  # about budget.json, located in that file
-        return {"lighthouse_path": value, "lighthouse": budgets}

@@ -13,39 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bundlewise import __version__
+from bundlewise.images.records import ImagesSummary
 from bundlewise.report.budget import BudgetConfig
 from bundlewise.report.evaluate import BudgetResult
 from bundlewise.report.measured import Measurements
 
 SCHEMA = 1
-
-
-@dataclass(frozen=True)
-class ImagesSummary:
-    """What the image step did: how many images it optimized, copied (SVG), or kept as they were
-    because re-encoding did not make them smaller (those listed by source path)."""
-
-    optimized: int = 0
-    kept_source: int = 0
-    copied: int = 0
-    kept_source_files: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "optimized": self.optimized,
-            "kept_source": self.kept_source,
-            "copied": self.copied,
-            "kept_source_files": list(self.kept_source_files),
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> ImagesSummary:
-        return cls(
-            d.get("optimized", 0),
-            d.get("kept_source", 0),
-            d.get("copied", 0),
-            tuple(d.get("kept_source_files", ())),
-        )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bundlewise.errors import BundlewiseError, Location, Message
 from bundlewise.esbuild.graph import BuildGraph
+from bundlewise.images.records import ImagesSummary
 from bundlewise.report.measured import (
     MEASURES,
     SHIPPED_KINDS,
@@ -29,7 +30,7 @@ from bundlewise.report.measured import (
     PackageStats,
     PageStats,
 )
-from bundlewise.report.record import SCHEMA, ImagesSummary, Stats
+from bundlewise.report.record import SCHEMA, Stats
 from bundlewise.result import BuildResult
 
 if TYPE_CHECKING:

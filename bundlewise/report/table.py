@@ -6,9 +6,10 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bundlewise.images.records import ImagesSummary
 from bundlewise.report.baseline import Delta
 from bundlewise.report.evaluate import BudgetResult
-from bundlewise.report.record import ImagesSummary, Stats
+from bundlewise.report.record import Stats
 from bundlewise.report.units import format_delta, format_kb, format_size
 from bundlewise.report.view import file_groups, hidden, page_rows, printable, verdict_line
 

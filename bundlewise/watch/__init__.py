@@ -24,7 +24,7 @@ Design, chosen by measurement (2-core machine shared with other jobs, esbuild 0.
   and deleted entries went through watchdog's threads while the build ran (48 ms a rebuild
   instead of 22); now folders holding ours are watched alone and only file-changing events are
   asked for (`tree.py`). The previous output is deleted on a thread after the rebuild is
-  announced (`staging.BackgroundRemoval`), and image sizes for the HTML hints are read once per
+  announced (`output.staging.BackgroundRemoval`), and image sizes for the HTML hints are read once per
   file version. A sample-app rebuild went from ~50 ms to ~18 ms; on three.js ×10, esbuild's own
   rebuild is ~540 ms of ~600.
 - Edit-to-output latency (benchmarks/bench_watch.py, medians of 20 edits, watchers side by side,

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bundlewise.staging import trash_prefix
+from bundlewise.output.staging import trash_prefix
 
 # Editor droppings that change while a file is open, never inputs.
 IGNORED_NAMES = ("*.swp", "*.swx", "*.swpx", "*~", ".#*", "4913", ".DS_Store")
@@ -91,13 +91,13 @@ class PathFilter:
 
 
 def own_dirs(out_dir: Path, cache_dir: Path) -> list[Path]:
-    """The output folder, its staging and backup siblings (see `staging.Staging`), and the cache."""
+    """The output folder, its staging and backup siblings (see `output.staging.Staging`), and the cache."""
     parent, name = out_dir.parent, out_dir.name
     return [out_dir, parent / f".{name}.staging", parent / f".{name}.old", cache_dir]
 
 
 def own_prefixes(out_dir: Path) -> list[str]:
-    """Old outputs renamed for deletion (`staging.BackgroundRemoval`) are siblings named so."""
+    """Old outputs renamed for deletion (`output.staging.BackgroundRemoval`) are siblings named so."""
     return [str(out_dir.parent / trash_prefix(out_dir))]
 
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
 from bundlewise.esbuild.bundler import ServiceBundler
-from bundlewise.staging import BackgroundRemoval
+from bundlewise.output.staging import BackgroundRemoval
 from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
 from bundlewise.watch.observer import start_observer
 from bundlewise.watch.outside import OutsideFiles
@@ -135,7 +135,7 @@ class Watcher:
             self.reporter.info(f"{verb} in {_ms(started)} ms ({changes} changes)")
         if self._outside is not None:
             # A failed build names its files too: fixing the partial that broke it rebuilds.
-            self._outside.update(self.bundler.watch_files)
+            self._outside.update(self.bundler.watch_files, self.bundler.watch_dirs)
         for listener in self.listeners:
             listener(outcome)
         if self._removal is not None:
@@ -179,7 +179,7 @@ class Watcher:
         )
         # `watch_files` outside the tree: filtered by their own list, not by `allowed`.
         self._outside = OutsideFiles(observer, debouncer.add, allowed)
-        self._outside.update(self.bundler.watch_files)
+        self._outside.update(self.bundler.watch_files, self.bundler.watch_dirs)
         return observer
 
     def _name_odd_links(self) -> None:
@@ -227,7 +227,7 @@ class Watcher:
 def _digests(out_dir: Path) -> dict[str, str]:
     digests = {}
     for folder, dirs, files in os.walk(out_dir):
-        # Not into a deploy repository kept in the output folder (`foreign`): never ours.
+        # Not into a deploy repository kept in the output folder (`output.foreign`): never ours.
         dirs[:] = [d for d in dirs if d != ".git"]
         for name in files:
             path = Path(folder, name)

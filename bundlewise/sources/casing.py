@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bundlewise.errors import BuildError, Location, Message
 from bundlewise.esbuild.graph import BuildGraph
-from bundlewise.specifiers import locate_specifier
+from bundlewise.sources.specifiers import locate_specifier
 
 if TYPE_CHECKING:
     from bundlewise.pages.read import Page
@@ -92,8 +92,15 @@ def import_case_collisions(graph: BuildGraph, root: Path) -> list[Message]:
     esbuild's own warning (`different-path-case`)."""
     problems = []
     for importer, imports in sorted(graph.sources.items()):
-        for original, resolved in ((ref.original, ref.path) for ref in imports):
-            written = _written_path(importer, original)
+        if ":" in importer or importer.startswith("<"):
+            continue  # esbuild's own namespaces (`<runtime>`, `(disabled):...`)
+        is_css = importer.endswith(_STYLESHEETS)
+        folder = posixpath.dirname(importer)
+        for ref in imports:
+            original, resolved = ref.original, ref.path
+            if not is_css and not original.startswith("."):
+                continue  # a package (most imports of a large app): no work for it
+            written = _written_path(folder, original, is_css)
             if written is None or not _differs_only_in_case(written, resolved):
                 continue
             meant = written + resolved[len(written) :]  # with the extension esbuild added
@@ -110,23 +117,21 @@ def import_case_collisions(graph: BuildGraph, root: Path) -> list[Message]:
     return problems
 
 
-def _written_path(importer: str, original: str) -> str | None:
-    """The source path an import names as written, or None for packages, URLs and aliases."""
-    if ":" in importer or importer.startswith("<"):
-        return None  # esbuild's own namespaces (`<runtime>`, `(disabled):...`)
-    is_css = importer.endswith((".css", ".scss", ".sass", ".less"))
-    if not is_css and not original.startswith("."):
-        return None  # a package (most imports of a large app): no regex work for it
+def _written_path(folder: str, original: str, is_css: bool) -> str | None:
+    """The source path an import in `folder` names as written, or None for packages, URLs and
+    aliases (`is_css`: the importer is a stylesheet, where `url(x.png)` is relative too)."""
     has_query = "?" in original or "#" in original
     path = re.split(r"[?#]", original, maxsplit=1)[0] if has_query else original
     if not path or _NOT_A_FILE.match(path) or not (_RELATIVE.match(path) or is_css):
         return None
-    folder = posixpath.dirname(importer)
-    if folder and path.startswith("./") and not _UNNORMAL.search(path, 1):
+    if not folder or folder.endswith("/"):
+        return posixpath.normpath(posixpath.join(folder, path))
+    if path.startswith("./") and not _UNNORMAL.search(path, 1):
         return f"{folder}/{path[2:]}"  # what normpath gives, without its cost (most imports)
-    return posixpath.normpath(posixpath.join(folder, path))
+    return posixpath.normpath(f"{folder}/{path}")
 
 
+_STYLESHEETS = (".css", ".scss", ".sass", ".less")
 # What `normpath` would change in a `./` path beyond its leading `./`: `.`/`..` parts, `//`.
 _UNNORMAL = re.compile(r"/\.\.?(?:/|$)|//|/$")
 

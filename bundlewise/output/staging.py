@@ -5,7 +5,7 @@ succeeded, so the previous output stays byte-identical on any failure. The swap 
 if the process dies between them, the next run finds `.NAME.old` and puts it back first.
 
 Files in the output folder that no build wrote are carried into the new one (`foreign`), and one
-build at a time writes an output folder (`output_lock`): a second one waits for the first.
+build at a time writes an output folder (`lock`): a second one waits for the first.
 
 Deleting the previous output costs more than the swap (~28 ms of a ~75 ms watch rebuild of the
 sample app on a loaded machine). Inside `BackgroundRemoval` (the watcher), the swap renames it to
@@ -15,7 +15,6 @@ for that thread, and the next run's `recover` deletes whatever an interrupted pr
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import shutil
@@ -27,8 +26,16 @@ from typing import TYPE_CHECKING
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, ConfigError, Location, Message
-from bundlewise.foreign import GIT, MARKER, carry_foreign, foreign_files, list_files, marker_text
-from bundlewise.output_lock import OutputLock
+from bundlewise.output.foreign import (
+    GIT,
+    MARKER,
+    carry_foreign,
+    foreign_files,
+    list_files,
+    marker_text,
+)
+from bundlewise.output.lock import OutputLock
+from bundlewise.sources.real_paths import RealPaths
 
 if TYPE_CHECKING:
     from bundlewise.esbuild.graph import BuildGraph
@@ -82,21 +89,9 @@ def check_sources(config: Config, sources: Mapping[str, str]) -> None:
     dropped from the build and then deleted (an entry or page inside `dist/`).
     """
     inside_out = _under(os.path.realpath(config.out_dir))
-    root = str(config.root)
-
-    @functools.cache
-    def real_folder(folder: str) -> tuple[str, bool]:
-        """A source folder's real path, and whether it is inside the output folder."""
-        real = os.path.realpath(os.path.join(root, folder))
-        return real, inside_out(real)
-
+    real_paths = RealPaths(str(config.root))
     for source, what in sources.items():
-        # Real paths folder by folder: a build reads thousands of files from a few folders. A
-        # file of a folder outside the output folder is inside it only through a link.
-        folder, _, name = source.rpartition("/")
-        real, inside = real_folder(folder)
-        path = os.path.join(real, name)
-        if inside or (os.path.islink(path) and inside_out(os.path.realpath(path))):
+        if inside_out(real_paths.real(source)):
             raise ConfigError(
                 Message(
                     f"{source} ({what}) is inside the output folder {config.out_dir}, which "

@@ -5,7 +5,7 @@ would publish a file from anywhere on the disk, under `assets/_.._/...`, a name 
 out the folders above the app. Reading the metafile (every file esbuild read, and who imported
 it, as written), this step:
 
-- refuses a file outside the app root that is neither in the workspace (`bundlewise.workspace`)
+- refuses a file outside the app root that is neither in the workspace (`bundlewise.sources.workspace`)
   nor part of a dependency, naming each import of it with its line and column;
 - names what is allowed by where it belongs instead of by `..`: a dependency's file as
   `assets/node_modules/<pkg>/<path inside it>` (what a plain `node_modules` inside the app gives),
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 from bundlewise.errors import BuildError, Message
 from bundlewise.esbuild.graph import BuildGraph, Output
 from bundlewise.sourcemap import confine_sources, insert_into_map, needs_confining
-from bundlewise.specifiers import locate_specifier
-from bundlewise.workspace import Package, allowed_folders, dependency_name, find_packages
+from bundlewise.sources.specifiers import locate_specifier
+from bundlewise.sources.workspace import Package, allowed_folders, dependency_name, find_packages
 
 if TYPE_CHECKING:
     from bundlewise.state import BuildState
@@ -72,6 +72,8 @@ def confine(state: BuildState) -> None:
 def _inside(root: Path, source: str) -> bool:
     # Metafile paths are relative to the root: only a leading `..` (or an absolute path) leaves it.
     # Strings, not a Path per source: a large build reads thousands of files.
+    if ".." not in source and not source.startswith("/"):
+        return True  # nothing to normalize away (nearly every source of a large build)
     path = posixpath.normpath(source)
     return not (path == ".." or path.startswith("../") or posixpath.isabs(path))
 
@@ -206,7 +208,7 @@ def _with_source_names(graph: BuildGraph, names: dict[str, str]) -> BuildGraph:
         for path, out in graph.outputs.items()
     }
     sources = {
-        n(source): tuple(replace(ref, path=n(ref.path)) for ref in refs)
+        n(source): tuple(ref._replace(path=n(ref.path)) for ref in refs)
         for source, refs in graph.sources.items()
     }
     return replace(graph, outputs=outputs, sources=dict(sorted(sources.items())))
