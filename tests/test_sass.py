@@ -186,9 +186,8 @@ def test_bootstrap_from_scss_with_a_primary_override_and_its_dropdown(
 def test_watch_rebuilds_once_when_a_partial_changes(
     tmp_path: Path, sass_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
 
-    from tests.watch_fixture import WatchProcess, make_project, wait_for
+    from tests.watch_fixture import WatchProcess, make_project
 
     monkeypatch.setenv("BUNDLEWISE_SASS", str(sass_path))
     app = make_project(
@@ -203,10 +202,10 @@ def test_watch_rebuilds_once_when_a_partial_changes(
     watcher = WatchProcess(app)
     try:
         assert "margin: 11px" in css.read_text()
-        before = watcher.rebuilds()
-        (app / "src/parts/_sizes.scss").write_text("$gap: 23px;\n")
-        wait_for(lambda: "margin: 23px" in css.read_text(), "the partial's new value")
-        time.sleep(1.5)  # time for a stray second rebuild to show
-        assert watcher.rebuilds() == before + 1, watcher.text()
+        watcher.expect_one_rebuild(
+            lambda: (app / "src/parts/_sizes.scss").write_text("$gap: 23px;\n"),
+            lambda: "margin: 23px" in css.read_text(),
+            "the partial's new value",
+        )
     finally:
         watcher.stop()

@@ -4,7 +4,6 @@ utilities applied in Chromium, nothing of Tailwind's source shipped, a new class
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,18 +95,20 @@ def test_a_plain_stylesheet_is_not_touched(make_project: Callable[..., Path], ru
 
 
 def test_watch_adding_a_class_rebuilds_once_with_it(tailwind_app: Path) -> None:
-    from tests.watch_fixture import WatchProcess, wait_for
+    from tests.watch_fixture import WatchProcess
 
     app = tailwind_app
     css = app / "dist" / "assets" / "src" / "style.css"
     watcher = WatchProcess(app)
     try:
         assert "tracking-widest" not in css.read_text()
-        before = watcher.rebuilds()
-        (app / "index.html").write_text(PAGE.replace("text-sm", "text-sm tracking-widest"))
-        wait_for(lambda: "tracking-widest" in css.read_text(), "the new utility in the CSS")
-        time.sleep(1.5)  # time for a stray second rebuild to show
-        assert watcher.rebuilds() == before + 1, watcher.text()
+        watcher.expect_one_rebuild(
+            lambda: (app / "index.html").write_text(
+                PAGE.replace("text-sm", "text-sm tracking-widest")
+            ),
+            lambda: "tracking-widest" in css.read_text(),
+            "the new utility in the CSS",
+        )
     finally:
         watcher.stop()
 
@@ -117,7 +118,7 @@ def test_watch_a_class_added_in_an_at_source_folder_under_node_modules_rebuilds(
 ) -> None:
     """`@source "../node_modules/ui-kit"`: the tree watch skips node_modules, so the folder the
     stylesheet names is watched on its own."""
-    from tests.watch_fixture import WatchProcess, wait_for
+    from tests.watch_fixture import WatchProcess
 
     app = tailwind_app
     (app / "src/style.css").write_text(STYLE + '@source "../node_modules/ui-kit";\n')
@@ -128,10 +129,10 @@ def test_watch_a_class_added_in_an_at_source_folder_under_node_modules_rebuilds(
     watcher = WatchProcess(app)
     try:
         assert "tracking-tight" in css.read_text() and "tracking-widest" not in css.read_text()
-        before = watcher.rebuilds()
-        (kit / "button.js").write_text('export const look = "tracking-widest";\n')
-        wait_for(lambda: "tracking-widest" in css.read_text(), "the package's new utility")
-        time.sleep(1.5)  # time for a stray second rebuild to show
-        assert watcher.rebuilds() == before + 1, watcher.text()
+        watcher.expect_one_rebuild(
+            lambda: (kit / "button.js").write_text('export const look = "tracking-widest";\n'),
+            lambda: "tracking-widest" in css.read_text(),
+            "the package's new utility",
+        )
     finally:
         watcher.stop()

@@ -87,6 +87,16 @@ class WatchProcess:
     def rebuilds(self) -> int:
         return sum(1 for line in self.lines if REBUILT.match(line))
 
+    def expect_one_rebuild(
+        self, edit: Callable[[], object], rebuilt: Callable[[], object], what: str
+    ) -> None:
+        """`edit` files, wait until `rebuilt()` holds, then check it took exactly one rebuild."""
+        before = self.rebuilds()
+        edit()
+        wait_for(rebuilt, what)
+        time.sleep(1.5)  # time for a stray second rebuild to show
+        assert self.rebuilds() == before + 1, self.text()
+
     def failures(self) -> int:
         return sum(1 for line in self.lines if line.startswith("build failed"))
 
