@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from bundlewise.errors import Message
 from bundlewise.esbuild.graph import BuildGraph
+from bundlewise.file_kinds import Kind, kind_of
 
 if TYPE_CHECKING:
     from bundlewise.report.record import Stats
 
-FileKind = Literal["html", "js", "css", "image", "font", "map", "manifest", "other"]
+FileKind = Kind
 
 STATS_FILE = "bundlewise-stats.json"
 
@@ -95,20 +96,8 @@ def list_outputs(
 
 
 def file_kind(path: str) -> FileKind:
-    """Classify an output file by its extension."""
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    if ext in ("html", "htm"):
-        return "html"
-    if ext in ("js", "mjs"):
-        return "js"
-    if ext == "css":
-        return "css"
-    if ext == "map":
-        return "map"
-    if ext in ("png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp"):
-        return "image"
-    if ext in ("woff", "woff2", "ttf", "otf", "eot"):
-        return "font"
-    if path.endswith("manifest.json"):
+    """Classify an output file by its extension (`file_kinds`); a `…manifest.json` is a manifest."""
+    kind = kind_of(path).kind
+    if kind == "other" and path.endswith("manifest.json"):
         return "manifest"
-    return "other"
+    return kind

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bundlewise.content_types import content_type
+from bundlewise.file_kinds import content_type
 from bundlewise.plugins import Build, Plugin
 from bundlewise.report.record import Stats
 from bundlewise.result import BuildResult

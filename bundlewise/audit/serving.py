@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-from bundlewise.content_types import content_type
+from bundlewise.file_kinds import content_type
 
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 HEADERS_FILE = "_headers"

@@ -12,16 +12,11 @@ from fnmatch import fnmatchcase
 from posixpath import basename, splitext
 
 from bundlewise.compress.options import CompressOptions
+from bundlewise.file_kinds import COMPRESSIBLE
 
-#: Suffixes that compress well. Images other than SVG/ICO, woff/woff2 fonts, archives, audio and
-#: video are already compressed and absent on purpose. TTF/OTF/EOT fonts are uncompressed tables.
-TEXT_SUFFIXES = frozenset(
-    {
-        ".js", ".mjs", ".cjs", ".css", ".html", ".htm", ".xhtml", ".svg", ".json", ".map",
-        ".xml", ".rss", ".atom", ".txt", ".csv", ".tsv", ".md", ".webmanifest", ".wasm",
-        ".ico", ".ttf", ".otf", ".eot", ".gltf", ".yaml", ".yml", ".toml",
-    }
-)  # fmt: skip
+#: Suffixes that compress well (the `compressible` column of `bundlewise.file_kinds`). Images
+#: other than SVG/ICO, woff/woff2 fonts, archives, audio and video are already compressed.
+TEXT_SUFFIXES = COMPRESSIBLE
 
 #: Suffixes of the siblings we write: never compress a compressed file again.
 SIBLING_SUFFIXES = frozenset({".br", ".gz", ".zst"})

@@ -6,22 +6,17 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bundlewise.config import Config
 from bundlewise.css.refs import css_externals
 from bundlewise.errors import BuildError, Message
+from bundlewise.file_kinds import ASSETS
 from bundlewise.js.args import script_args
 
-if TYPE_CHECKING:
-    pass
-
-# Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets.
-ASSET_LOADERS = (
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico", ".bmp",
-    ".woff", ".woff2", ".ttf", ".otf", ".eot",
-    ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".wasm", ".pdf", ".txt",
-)  # fmt: skip
+# Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets
+# (the `asset` column of `bundlewise.file_kinds`).
+ASSET_LOADERS = ASSETS
 
 METAFILE = ".bundlewise-metafile.json"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bundlewise.file_kinds import content_type
+
 # Extension → format. Only these are ever decoded (never EPS, which would run Ghostscript).
 EXTENSIONS = {
     ".jpg": "jpeg",
@@ -24,14 +26,7 @@ FILE_EXT = {
 }
 LABELS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WebP", "avif": "AVIF", "svg": "SVG"}
 PIL_NAMES = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP", "avif": "AVIF"}
-MIME_TYPES = {
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "avif": "image/avif",
-    "svg": "image/svg+xml",
-}
+MIME_TYPES = {fmt: content_type(f"image{ext}") for fmt, ext in FILE_EXT.items()}  # `file_kinds`
 
 
 def sniff(data: bytes) -> str | None:

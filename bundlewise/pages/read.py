@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, MessageLog, location_in
+from bundlewise.file_kinds import IMAGES
 
 if TYPE_CHECKING:
     from bundlewise.pages.scan import Tag
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
 """`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+IMAGE_EXTENSIONS = IMAGES  # what the image stage optimizes (`bundlewise.file_kinds`)
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _LINK_ASSET_RELS = {
     "icon",
