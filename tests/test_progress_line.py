@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -138,3 +139,32 @@ def test_the_cli_draws_no_line_with_json_quiet_or_in_ci(
         assert (
             json.loads(out)["images"]["optimized"] + json.loads(out)["images"]["kept_source"] == 3
         )
+
+
+def test_watch_production_draws_the_image_progress_line_on_a_terminal(
+    photo_app: Path, env: dict[str, str]
+) -> None:
+    from tests.esbuild_fixture import real_esbuild
+
+    environ = {k: v for k, v in env.items() if k != "CI"}
+    argv = ["watch", str(photo_app), "--production"]
+    master, slave = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-c", _CLI, *argv, "--esbuild", str(real_esbuild())],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=environ,
+    ) as child:  # fmt: skip
+        os.close(slave)
+        screen = b""
+        deadline = time.monotonic() + 300
+        try:
+            while b"built in" not in screen and time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 1.0)
+                if ready:
+                    screen += os.read(master, 65536)
+        finally:
+            child.send_signal(signal.SIGINT)
+            child.wait(timeout=60)
+            os.close(master)
+    text = screen.decode("utf-8", "replace")
+    assert "built in" in text, text
+    assert "images 1/3 img/" in text and "images 2/3 img/" in text, text

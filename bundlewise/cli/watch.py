@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
                out_dir: Path | None, base: str | None, esbuild_path: str | None,
                empty_out_dir: bool, production: bool, debounce: int, poll: bool,
                host: str | None, port: int) -> None:  # fmt: skip
+    from bundlewise.cli.progress_line import ProgressLine, on_terminal
     from bundlewise.watch import Watcher, WatchOptions
 
     if not app.is_dir():
@@ -84,10 +86,13 @@ def _run_watch(console: Console, serve_too: bool, app: Path, config_path: Path |
     overrides = {"out_dir": out_dir.resolve() if out_dir else None, "base": base,
                  "esbuild": esbuild_path, "empty_out_dir": empty_out_dir or None}  # fmt: skip
     options = WatchOptions(production=production, debounce=debounce / 1000, poll=poll)
+    # As `build` does: the image stage's progress (`--production`) as a line on a terminal.
+    progress = ProgressLine(sys.stderr, enabled=console.verbosity >= 0 and on_terminal(sys.stderr))
     watcher = Watcher(
         lambda: load_config(app, config_path, overrides, plugins=True),
         options,
         console,
+        progress,
     )
     # SIGTERM unwinds like Ctrl-C (main() installs the handler): esbuild ended, staging removed.
     server = _start_server(console, watcher, host, port) if serve_too else None

@@ -20,6 +20,7 @@ from bundlewise.config import CONFIG_FILE, Config
 from bundlewise.errors import BundlewiseError, ConfigError, Message
 from bundlewise.esbuild.bundler import ServiceBundler
 from bundlewise.output.staging import BackgroundRemoval
+from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.watch.events import Debouncer, PathFilter, own_dirs, own_prefixes
 from bundlewise.watch.observer import start_observer
 from bundlewise.watch.outside import OutsideFiles
@@ -70,10 +71,18 @@ ConfigLoader = Callable[[], Config]
 class Watcher:
     """`Watcher(load, options, reporter).run()`: build, then rebuild on every change until stopped."""
 
-    def __init__(self, load: ConfigLoader, options: WatchOptions, reporter: Reporter) -> None:
+    def __init__(
+        self,
+        load: ConfigLoader,
+        options: WatchOptions,
+        reporter: Reporter,
+        progress: ProgressCallback = no_progress,
+    ) -> None:
         self.load = load
         self.options = options
         self.reporter = reporter
+        self.progress = progress
+        """Hears how far a long stage got (the images of a `--production` rebuild)."""
         self.listeners: list[Callable[[BuildOutcome], None]] = []
         self.config = self._profile(load())
         self.bundler = ServiceBundler(incremental=True)
@@ -118,7 +127,9 @@ class Watcher:
                 from bundlewise.plugins import load_plugins
 
                 self.plugins = load_plugins(self.config)
-            result = build(self.config, self.plugins, self.bundler, self.reporter.info)
+            result = build(
+                self.config, self.plugins, self.bundler, self.reporter.info, self.progress
+            )
         except BundlewiseError as error:
             outcome = BuildOutcome(ok=False, errors=error.messages)
             for message in error.messages:
