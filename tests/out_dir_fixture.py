@@ -10,12 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import threading
-from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from tests.watch_fixture import wait_for
 
 CACHES = ("user-cache", ".bundlewise-cache")
 
@@ -84,51 +79,6 @@ def assert_whole(out: Path) -> None:
         assert (out / entry["file"]).is_file(), entry["file"]
     siblings = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
     assert siblings == [], siblings
-
-
-class Child:
-    """A `python -m bundlewise ...` child whose stderr lines are collected as they come."""
-
-    def __init__(self, *args: str | Path, env: dict[str, str], prefix: Sequence[str] = ()) -> None:
-        argv = [*prefix, sys.executable, "-m", "bundlewise", "--no-color", *map(str, args)]
-        self.process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env={**env, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_line(self, match: Callable[[str], bool], what: str) -> str:
-        found: list[str] = []
-
-        def seen() -> bool:
-            found[:] = [line for line in self.lines if match(line)]
-            assert found or self.process.poll() is None, f"exited: {self.text()}"
-            return bool(found)
-
-        wait_for(seen, f"{what}; stderr so far:\n{self.text()}")
-        return found[0]
-
-    def finish(self, timeout: float = 120) -> int:
-        try:
-            code = self.process.wait(timeout=timeout)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-            self.reader.join(timeout=10)
-            if self.process.stderr is not None:
-                self.process.stderr.close()
-        return code
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
 
 
 def gated_esbuild(folder: Path, real: Path) -> Path:

@@ -15,14 +15,13 @@ from helpers import snapshot
 
 from tests.out_dir_fixture import (
     APP,
-    Child,
     assert_failed_cleanly,
     assert_whole,
     gated_esbuild,
     processes_under,
     state,
 )
-from tests.watch_fixture import wait_for
+from tests.watch_fixture import BundlewiseChild, wait_for
 
 FAKES = Path(__file__).parent / "fake_esbuild"
 
@@ -202,9 +201,9 @@ def test_h37_two_builds_at_once_run_one_after_the_other(app: Path, env, tmp_path
     (app / "src/main.js").write_text(
         'import { two } from "../lib/dep.js";\nconsole.log(two + 1);\n'
     )
-    first = Child("build", app, env={**env, "BUNDLEWISE_ESBUILD": str(gated)})
+    first = BundlewiseChild("build", app, env={**env, "BUNDLEWISE_ESBUILD": str(gated)})
     wait_for(lambda: (gate / "started").exists(), f"the first build's esbuild: {first.text()}")
-    second = Child("build", app, env=env)
+    second = BundlewiseChild("build", app, env=env)
     line = second.wait_line(lambda s: s.startswith("waiting for another build"), "the wait")
     assert line == f"waiting for another build of {app / 'dist'} (pid {first.process.pid})…"
     assert not (gate / "go").exists()  # the second waits while the first holds esbuild
@@ -224,9 +223,9 @@ def test_h37_a_build_while_the_watcher_builds_waits_for_it(app: Path, env, tmp_p
     gate = tmp_path / "gate"
     gate.mkdir()
     gated = gated_esbuild(gate, Path(env["BUNDLEWISE_ESBUILD"]))
-    build = Child("build", app, env={**env, "BUNDLEWISE_ESBUILD": str(gated)})
+    build = BundlewiseChild("build", app, env={**env, "BUNDLEWISE_ESBUILD": str(gated)})
     wait_for(lambda: (gate / "started").exists(), f"the build's esbuild: {build.text()}")
-    watcher = Child("watch", app, env=env)
+    watcher = BundlewiseChild("watch", app, env=env)
     try:
         watcher.wait_line(lambda s: s.startswith("waiting for another build"), "the wait")
         (gate / "go").touch()
@@ -235,7 +234,7 @@ def test_h37_a_build_while_the_watcher_builds_waits_for_it(app: Path, env, tmp_p
         # A build right after a change the watcher rebuilds for: whichever runs last, the
         # output folder is one whole build.
         (app / "lib/dep.js").write_text("export const two = 22;\n")
-        again = Child("build", app, env=env)
+        again = BundlewiseChild("build", app, env=env)
         assert again.finish() == 0, again.text()
         watcher.wait_line(lambda s: s.startswith("rebuilt in"), "the watcher's rebuild")
     finally:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.out_dir_fixture import Child, assert_whole, processes_under
-from tests.watch_fixture import WatchProcess, make_project, wait_for
+from tests.out_dir_fixture import assert_whole, processes_under
+from tests.watch_fixture import BundlewiseChild, WatchProcess, make_project, wait_for
 
 
 def _limited(setting: str) -> list[str]:
@@ -44,7 +44,7 @@ def test_c16_inotify_limit_reached_falls_back_to_polling(  # type: ignore[no-unt
     tmp_path: Path, env, setting: str, reason: str, advice: str
 ) -> None:
     root = make_project(tmp_path / "app")
-    watcher = Child("watch", root, env=env, prefix=_limited(setting))
+    watcher = BundlewiseChild("watch", root, env=env, prefix=_limited(setting))
     try:
         notice = watcher.wait_line(lambda s: "polling" in s, "the fallback notice")
         assert f"file events unavailable ({reason}); polling every" in notice

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from tests.esbuild_fixture import real_esbuild
@@ -52,21 +52,20 @@ def wait_for(predicate: Callable[[], object], what: str, timeout: float = TIMEOU
     raise AssertionError(f"timed out waiting for {what}")
 
 
-class WatchProcess:
-    """The watcher child; its stderr lines are collected as they come."""
+class BundlewiseChild:
+    """A `python -m bundlewise ARGS...` child whose stderr lines are collected as they come."""
 
-    def __init__(self, root: Path, *extra: str) -> None:
-        self.root = root
-        argv = [sys.executable, "-m", "bundlewise", "--no-color", "watch", str(root)]
-        argv += ["--esbuild", str(real_esbuild()), *extra]
+    def __init__(
+        self, *args: str | Path, env: Mapping[str, str], prefix: Sequence[str] = ()
+    ) -> None:
+        argv = [*prefix, sys.executable, "-m", "bundlewise", "--no-color", *map(str, args)]
         self.process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            text=True, env={**env, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.wait_line(lambda line: line.startswith(("built in", "build failed")), "first build")
 
     def _read(self) -> None:
         assert self.process.stderr is not None
@@ -74,15 +73,46 @@ class WatchProcess:
             self.lines.append(line.rstrip("\n"))
 
     def wait_line(self, match: Callable[[str], bool], what: str, start: int = 0) -> str:
+        """The first line from line `start` on that `match`es, once there is one."""
         found: list[str] = []
 
         def seen() -> bool:
-            found.extend(line for line in self.lines[start:] if match(line))
-            assert self.process.poll() is None or found, f"watcher exited: {self.text()}"
+            found[:] = [line for line in self.lines[start:] if match(line)]
+            assert found or self.process.poll() is None, f"exited: {self.text()}"
             return bool(found)
 
         wait_for(seen, f"{what}; stderr so far:\n{self.text()}")
         return found[0]
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def finish(self, timeout: float = 120) -> int:
+        """Wait for the child to exit (killed after `timeout`); its exit code."""
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            self.reader.join(timeout=10)
+            if self.process.stderr is not None:
+                self.process.stderr.close()
+
+    def stop(self, sig: int = signal.SIGINT) -> int:
+        """Send `sig` (Ctrl-C by default) and wait for the child to exit."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.finish(TIMEOUT)
+
+
+class WatchProcess(BundlewiseChild):
+    """`bundlewise watch ROOT` with the real esbuild, once its first build is done."""
+
+    def __init__(self, root: Path, *extra: str) -> None:
+        self.root = root
+        super().__init__("watch", root, "--esbuild", real_esbuild(), *extra, env=os.environ)
+        self.wait_line(lambda line: line.startswith(("built in", "build failed")), "first build")
 
     def rebuilds(self) -> int:
         return sum(1 for line in self.lines if REBUILT.match(line))
@@ -100,25 +130,9 @@ class WatchProcess:
     def failures(self) -> int:
         return sum(1 for line in self.lines if line.startswith("build failed"))
 
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
     def children(self) -> list[int]:
         """Pids whose parent is the watcher (the esbuild service)."""
         return [pid for pid in _all_pids() if _ppid(pid) == self.process.pid]
-
-    def stop(self, sig: int = signal.SIGINT) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-        try:
-            return self.process.wait(timeout=TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-            self.reader.join(timeout=10)
-            if self.process.stderr is not None:
-                self.process.stderr.close()
 
 
 def _all_pids() -> list[int]:
