@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -78,3 +79,15 @@ def build_sample(
         text=True,
         timeout=600,
     )
+
+
+def node_output(dist: Path) -> str:
+    """Run the built entry with Node and return what it printed."""
+    manifest = json.loads((dist / ".vite" / "manifest.json").read_text())
+    entry = dist / manifest["src/main.js"]["file"]
+    mjs = entry.with_suffix(".mjs")
+    mjs.write_bytes(entry.read_bytes())
+    done = subprocess.run(["node", str(mjs)], capture_output=True, text=True, timeout=60)
+    mjs.unlink()
+    assert done.returncode == 0, done.stderr
+    return done.stdout

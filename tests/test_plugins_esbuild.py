@@ -3,7 +3,6 @@ filters that match nothing, and the esbuild child that must not outlive the buil
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -14,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from plugin_fixture import snapshot, write_config, write_plugin
+from plugin_fixture import node_output, snapshot, write_config, write_plugin
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -44,18 +43,6 @@ def app(make_project: Callable[..., Path]) -> Path:
             "src/words.greet": "hello: good morning\n",
         }
     )
-
-
-def node_output(dist: Path) -> str:
-    """Run the built entry with Node and return what it printed."""
-    manifest = json.loads((dist / ".vite" / "manifest.json").read_text())
-    entry = dist / manifest["src/main.js"]["file"]
-    mjs = entry.with_suffix(".mjs")
-    mjs.write_bytes(entry.read_bytes())
-    done = subprocess.run(["node", str(mjs)], capture_output=True, text=True, timeout=60)
-    mjs.unlink()
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_without_a_plugin_a_custom_file_type_fails(app: Path, run_cli: RunCli) -> None:

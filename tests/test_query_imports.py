@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from plugin_fixture import write_config
+from plugin_fixture import node_output, write_config
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -25,14 +25,7 @@ console.log(JSON.stringify({ logoUrl, workerUrl, notes, cardCss }));
 
 
 def run_entry(dist: Path) -> dict[str, str]:
-    manifest = json.loads((dist / ".vite" / "manifest.json").read_text())
-    entry = dist / manifest["src/main.js"]["file"]
-    mjs = entry.with_suffix(".mjs")
-    mjs.write_bytes(entry.read_bytes())
-    done = subprocess.run(["node", str(mjs)], capture_output=True, text=True, timeout=60)
-    mjs.unlink()
-    assert done.returncode == 0, done.stderr
-    result: dict[str, str] = json.loads(done.stdout)
+    result: dict[str, str] = json.loads(node_output(dist))
     return result
 
 
