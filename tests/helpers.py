@@ -91,3 +91,28 @@ def config_problems(app: Path, toml: str) -> list[str]:
         assert error.exit_code == 2
         return [m.text for m in error.messages]
     raise AssertionError("the config was accepted")
+
+
+def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:
+    """A fresh page at `url`, and the list that collects its console errors and failed requests."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
+    )
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+def open_tracked(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
+    """A fresh page at `url`, the URLs it loaded, and those that failed or answered 4xx/5xx."""
+    page = browser.new_page()
+    loaded: list[str] = []
+    failed: list[str] = []
+    page.on("response", lambda r: (loaded if r.status < 400 else failed).append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(url, wait_until="networkidle")
+    return page, loaded, failed

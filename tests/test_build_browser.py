@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -15,20 +16,6 @@ def site(sample_app: Path, run_cli, serve) -> str:  # type: ignore[no-untyped-de
     done = run_cli("build", sample_app)
     assert done.returncode == 0, done.stderr
     return str(serve(sample_app / "dist"))
-
-
-def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:
-    """A fresh page at `url`, and the list that collects its console errors and failed requests."""
-    page = browser.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-    page.on(
-        "response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None
-    )
-    page.goto(url, wait_until="networkidle")
-    return page, problems
 
 
 def test_lazy_route_brings_its_css(browser: Any, site: str) -> None:

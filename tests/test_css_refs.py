@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_APP
 from helpers import build_without_compression as build
-from helpers import snapshot
+from helpers import open_tracked, snapshot
 
 SITE_CSS = """\
 @import "/pub.css";
@@ -86,12 +86,7 @@ def test_missing_js_import_stays_an_error_when_css_writes_the_same_text(app: Pat
 @pytest.mark.browser
 def test_root_absolute_urls_load_in_the_browser(app: Path, run_cli, serve, browser: Any) -> None:  # type: ignore[no-untyped-def]
     dist, _ = build(run_cli, app)
-    page = browser.new_page()
-    loaded: list[str] = []
-    failed: list[str] = []
-    page.on("response", lambda r: (loaded if r.status < 400 else failed).append(r.url))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(serve(dist) + "/index.html", wait_until="networkidle")
+    page, loaded, failed = open_tracked(browser, serve(dist) + "/index.html")
     assert (
         page.evaluate("getComputedStyle(document.querySelector('.pub')).color") == "rgb(0, 0, 255)"
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_APP
 from helpers import build_without_compression as build
+from helpers import open_tracked
 from PIL import Image
 
 PAGE = """\
@@ -94,12 +95,7 @@ def test_missing_file_in_inline_css_is_a_warning_naming_the_line_and_left_as_wri
 def test_inline_css_images_load_in_the_browser(app: Path, run_cli, serve, browser: Any) -> None:  # type: ignore[no-untyped-def]
     dist, _ = build(run_cli, app)
     site = serve(dist)
-    page = browser.new_page()
-    loaded: list[str] = []
-    failed: list[str] = []
-    page.on("response", lambda r: (loaded if r.status < 400 else failed).append(r.url))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(site + "/index.html", wait_until="networkidle")
+    page, loaded, failed = open_tracked(browser, site + "/index.html")
     for selector in (".hero", "#inline", ".pub"):
         image = page.evaluate(
             f"getComputedStyle(document.querySelector('{selector}')).backgroundImage"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import tags_of
+from helpers import open_page, tags_of
 from plugin_fixture import build_sample
 
 # Stylesheets stay linked (the build would inline the sample app's small CSS into the page,
@@ -93,15 +93,6 @@ def test_unknown_algorithm_is_a_config_error(tmp_path: Path, esbuild_path: Path)
         "bundlewise.toml: [plugin.sri].crossorigin: expected one of 'anonymous', "
         "'use-credentials', got 'yes'" in done.stderr
     )
-
-
-def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:
-    page = browser.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(url, wait_until="networkidle")
-    return page, problems
 
 
 @pytest.mark.browser

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import SAMPLE_APP
 from helpers import build_without_compression as build
-from helpers import snapshot
+from helpers import open_tracked, snapshot
 
 from bundlewise.sourcemap import decode_vlq
 
@@ -85,12 +85,7 @@ def test_a_string_naming_no_file_is_a_warning_left_as_written(app: Path, run_cli
 @pytest.mark.browser
 def test_the_image_loads_in_the_browser(app: Path, run_cli, serve, browser: Any) -> None:  # type: ignore[no-untyped-def]
     dist, _ = build(run_cli, app)
-    page = browser.new_page()
-    failed: list[str] = []
-    loaded: list[str] = []
-    page.on("response", lambda r: (loaded if r.status < 400 else failed).append(r.url))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.goto(serve(dist) + "/index.html", wait_until="networkidle")
+    page, loaded, failed = open_tracked(browser, serve(dist) + "/index.html")
     assert any(re.search(r"/img/horse-[A-Z2-7]{8}\.png$", u) for u in loaded), loaded
     assert failed == []
     page.close()
