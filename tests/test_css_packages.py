@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from esbuild_fixture import shared_cache_dir
+
+from tests.npm_fixture import need_npm, npm_installed
 
 BULMA = "1.0.4"  # main: bulma.scss, style: css/bulma.min.css
 
 
 def installed_bulma() -> Path:
-    """node_modules with bulma from npm, installed once into the shared test cache."""
-    folder = shared_cache_dir() / "css-packages" / f"bulma-{BULMA}"
-    if (folder / ".installed").is_file():
-        return folder / "node_modules"
-    if shutil.which("npm") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("npm is required for this test when CI=true")
-        pytest.skip("npm not found; this test installs bulma with npm")
-    work = folder.parent / f".bulma-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    (work / "package.json").write_text('{"private": true}\n')
-    environ = {**os.environ, "npm_config_cache": str(shared_cache_dir() / "npm")}
-    done = subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--prefer-offline", f"bulma@{BULMA}"],
-        cwd=work, env=environ, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    (work / ".installed").touch()
-    shutil.rmtree(folder, ignore_errors=True)
-    work.rename(folder)
-    return folder / "node_modules"
+    """Bulma installed with npm into the test cache (made on first use); its node_modules."""
+    need_npm("this test installs bulma with npm")
+    return npm_installed(f"bulma-{BULMA}", "--prefer-offline", f"bulma@{BULMA}") / "node_modules"
 
 
 def package(name: str, manifest: dict[str, Any], files: dict[str, str]) -> dict[str, str]:

@@ -9,8 +9,6 @@ cache; later runs reuse them.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +19,7 @@ from esbuild_fixture import cache_dir_env, shared_cache_dir
 from plugin_fixture import snapshot
 
 from bundlewise.builtins.sass_binary import SASS_VERSION, install_sass
+from tests.npm_fixture import need_npm, npm_installed
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 BOOTSTRAP = "5.3.3"
@@ -29,10 +28,7 @@ NO_BUDGET = '[images]\nenabled = false\n[budget]\ninitial = "10 MB"\n'
 
 
 def _need_npm() -> None:
-    if shutil.which("npm") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("npm is required for the Sass tests when CI=true")
-        pytest.skip("npm not found: Dart Sass and Bootstrap are installed with npm")
+    need_npm("Dart Sass and Bootstrap are installed with npm")
 
 
 @pytest.fixture(scope="session")
@@ -113,23 +109,10 @@ def test_a_sass_syntax_error_is_exit_1_at_file_line_col_and_keeps_dist(
 def installed_bootstrap() -> Path:
     """Bootstrap's sources, Popper and sass-embedded installed with npm into the test cache."""
     _need_npm()
-    folder = shared_cache_dir() / "npm-apps" / f"bootstrap-{BOOTSTRAP}-sass-{SASS_VERSION}"
-    if (folder / ".installed").is_file():
-        return folder
-    work = folder.parent / f".{folder.name}-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    (work / "package.json").write_text('{"name": "bootstrap-app", "private": true}')
-    environ = {**os.environ, "npm_config_cache": str(shared_cache_dir() / "npm")}
-    subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
-         f"bootstrap@{BOOTSTRAP}", f"@popperjs/core@{POPPER}", f"sass-embedded@{SASS_VERSION}"],
-        cwd=work, env=environ, check=True, capture_output=True, timeout=600,
+    return npm_installed(
+        f"bootstrap-{BOOTSTRAP}-sass-{SASS_VERSION}", "--ignore-scripts",
+        f"bootstrap@{BOOTSTRAP}", f"@popperjs/core@{POPPER}", f"sass-embedded@{SASS_VERSION}",
     )  # fmt: skip
-    (work / ".installed").touch()
-    shutil.rmtree(folder, ignore_errors=True)
-    work.rename(folder)
-    return folder
 
 
 BOOTSTRAP_PAGE = """<!doctype html>
