@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import snapshot, tree
 
+from tests.watch_fixture import alive
+
 FAKES = Path(__file__).parent / "fake_esbuild"
 
 APP = {
@@ -171,16 +173,7 @@ def test_a5_sigterm_during_esbuild_leaves_nothing_behind(app: Path, env, tmp_pat
     assert snapshot(app / "dist") == dist_before
     assert not any(p.name.endswith(".staging") for p in app.iterdir())
     for pid in map(int, pids.read_text().split()):
-        assert not _running(pid), f"process {pid} survived"
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphaned zombie only waits for init to reap it)."""
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return status.rsplit(")", 1)[1].split()[0] != "Z"
+        assert not alive(pid), f"process {pid} survived"
 
 
 def test_d20_html_references_that_differ_only_in_case_are_an_error(app: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from plugin_fixture import node_output, snapshot, write_config, write_plugin
 
+from tests.watch_fixture import alive
+
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 PAGE = '<!doctype html>\n<title>t</title>\n<script type="module" src="./src/main.js"></script>\n'
@@ -205,14 +207,6 @@ def test_on_esbuild_args_still_applies(app: Path, run_cli: RunCli) -> None:
     assert node_output(app / "dist") == "hi\n"
 
 
-def _running(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return status.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 @pytest.fixture
 def recording_esbuild(tmp_path: Path, esbuild_path: Path) -> tuple[Path, Path]:
     """The real esbuild behind a wrapper that writes each run's pid (exec keeps the pid)."""
@@ -235,7 +229,7 @@ def test_the_esbuild_child_never_outlives_the_build(
     assert done.returncode == (0 if outcome == "success" else 1), done.stderr
     started = [int(p) for p in pids.read_text().split()]
     assert len(started) >= 2  # `--version`, then the service
-    assert not [pid for pid in started if _running(pid)]
+    assert not [pid for pid in started if alive(pid)]
 
 
 def test_a_killed_bundlewise_leaves_no_esbuild(
@@ -272,6 +266,6 @@ def test_a_killed_bundlewise_leaves_no_esbuild(
     process.wait(timeout=30)
     started = [int(p) for p in pids.read_text().split()]
     deadline = time.monotonic() + 10
-    while any(_running(pid) for pid in started) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in started) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in started if _running(pid)]
+    assert not [pid for pid in started if alive(pid)]

@@ -148,12 +148,12 @@ def _ppid(pid: int) -> int:
 
 
 def alive(pid: int) -> bool:
+    """Running and not a zombie (an orphaned zombie only waits for init to reap it)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
         return False
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    return state != "Z"
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def atomic_write(path: Path, text: str) -> None:
