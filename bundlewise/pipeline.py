@@ -62,9 +62,11 @@ def build(
     """
     if plugins is None:
         plugins = load_plugins(config)
-    own = ServiceBundler() if bundler is None else None
+    own = None
+    if bundler is None:
+        bundler = own = ServiceBundler()
     try:
-        return run_steps(config, plugins, bundler or own, notice, progress)  # type: ignore[arg-type]
+        return run_steps(config, plugins, bundler, notice, progress)
     except BundlewiseError as error:
         raise plugins.notify_error(error, Build(config, None)) from None
     finally:
