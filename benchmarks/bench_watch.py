@@ -33,7 +33,7 @@ CACHE = ROOT / "benchmarks" / ".cache"
 sys.path.insert(0, str(ROOT))
 
 from bundlewise.esbuild import find_esbuild  # noqa: E402
-from bundlewise.esbuild.args import ASSET_LOADERS  # noqa: E402
+from bundlewise.file_kinds import ASSETS  # noqa: E402
 
 # An app: the file to edit, our output for it, esbuild's output for it, and the entries.
 App = tuple[Path, str, str, list[str]]
@@ -100,7 +100,7 @@ def start_esbuild(app: Path, out_rel: str, entries: list[str], delay: int = 0) -
             "--outbase=.", "--sourcemap", "--log-level=info", "--watch=forever"]  # fmt: skip
     if delay:
         args.append(f"--watch-delay={delay}")
-    args += [f"--loader:{ext}=file" for ext in ASSET_LOADERS] + entries
+    args += [f"--loader:{ext}=file" for ext in ASSETS] + entries
     child = subprocess.Popen(args, cwd=app, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
     subject = Subject(child, app / "esb-out" / out_rel, _read_lines(child))

@@ -83,8 +83,6 @@ COMPRESSIBLE = frozenset(ext for ext, k in FILE_KINDS.items() if k.compressible)
 """Extensions worth pre-compressing."""
 ASSETS = tuple(ext for ext, k in FILE_KINDS.items() if k.asset)
 """Extensions esbuild copies as files when CSS or JS refers to them."""
-IMAGES = tuple(ext for ext, k in FILE_KINDS.items() if k.image)
-"""Extensions the image stage optimizes."""
 
 
 def kind_of(name: str) -> FileType:

@@ -88,12 +88,12 @@ def _inline(args: LoadArgs, build: Build) -> LoadResult:
 def _bundle_css(path: Path, build: Build) -> LoadResult:
     """The stylesheet bundled by esbuild on its own (a second, small run), as text."""
     from bundlewise.esbuild import find_esbuild, run_esbuild
-    from bundlewise.esbuild.args import ASSET_LOADERS
+    from bundlewise.file_kinds import ASSETS
 
     config = build.config
     binary = find_esbuild(config.root, config.esbuild)
     args = ["--bundle", f"--target={config.target}", "--color=false", "--log-level=warning",
-            "--log-limit=0", *(f"--loader:{ext}=dataurl" for ext in ASSET_LOADERS),
+            "--log-limit=0", *(f"--loader:{ext}=dataurl" for ext in ASSETS),
             *(["--minify"] if config.minify else []), _relative(path, config.root)]  # fmt: skip
     result = run_esbuild(binary, args, cwd=config.root, timeout=config.esbuild_timeout)
     return LoadResult(

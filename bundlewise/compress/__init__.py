@@ -6,7 +6,7 @@ the cache, once per distinct file across builds.
 """
 
 from bundlewise.compress.options import FORMATS, CompressOptions
-from bundlewise.compress.rules import TEXT_SUFFIXES, is_candidate
+from bundlewise.compress.rules import is_candidate
 from bundlewise.compress.run import (
     NAMESPACE,
     Compressed,
@@ -20,7 +20,6 @@ from bundlewise.compress.run import (
 __all__ = [
     "FORMATS",
     "NAMESPACE",
-    "TEXT_SUFFIXES",
     "CompressOptions",
     "CompressStats",
     "Compressed",

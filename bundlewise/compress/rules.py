@@ -14,10 +14,6 @@ from posixpath import basename, splitext
 from bundlewise.compress.options import CompressOptions
 from bundlewise.file_kinds import COMPRESSIBLE
 
-#: Suffixes that compress well (the `compressible` column of `bundlewise.file_kinds`). Images
-#: other than SVG/ICO, woff/woff2 fonts, archives, audio and video are already compressed.
-TEXT_SUFFIXES = COMPRESSIBLE
-
 #: Suffixes of the siblings we write: never compress a compressed file again.
 SIBLING_SUFFIXES = frozenset({".br", ".gz", ".zst"})
 
@@ -29,7 +25,8 @@ def is_candidate(name: str, options: CompressOptions) -> bool:
         return False
     if suffix == ".map" and not options.sourcemaps:
         return False
-    return suffix in TEXT_SUFFIXES or matches_any(name, options.include)
+    # Suffixes that compress well: the `compressible` column of `bundlewise.file_kinds`.
+    return suffix in COMPRESSIBLE or matches_any(name, options.include)
 
 
 def matches_any(name: str, globs: tuple[str, ...]) -> bool:

@@ -14,10 +14,6 @@ from bundlewise.errors import BuildError, Message
 from bundlewise.file_kinds import ASSETS
 from bundlewise.js.args import script_args
 
-# Files referenced from CSS/JS (`url()`, `new URL(...)`, imports) that esbuild copies as assets
-# (the `asset` column of `bundlewise.file_kinds`).
-ASSET_LOADERS = ASSETS
-
 METAFILE = ".bundlewise-metafile.json"
 
 
@@ -49,7 +45,8 @@ def esbuild_args(config: Config, entries: Sequence[str], outdir: Path) -> list[s
         args.append("--minify")
     if config.sourcemap:
         args.append("--sourcemap")
-    args.extend(f"--loader:{ext}=file" for ext in ASSET_LOADERS)
+    # Files CSS/JS refer to (`url()`, `new URL(...)`, imports) are copied as assets.
+    args.extend(f"--loader:{ext}=file" for ext in ASSETS)
     args.extend(script_args(config))
     args.extend(f"--define:{key}={value}" for key, value in sorted(config.define.items()))
     args.extend(f"--external:{name}" for name in config.external)

@@ -192,7 +192,7 @@ class ImagesSummary:
     @classmethod
     def of(cls, outcomes: Mapping[str, str]) -> ImagesSummary:
         """Counts of the image step's outcomes (source → "optimized", "kept_source", "copied")."""
-        kinds = [o for o in outcomes.values()]
+        kinds = list(outcomes.values())
         return cls(
             optimized=kinds.count("optimized"),
             kept_source=kinds.count("kept_source"),

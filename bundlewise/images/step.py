@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from bundlewise.errors import BuildError, Message
+from bundlewise.file_kinds import kind_of
 from bundlewise.images.records import ImageJob, OptimizedImage
 from bundlewise.images.ship import CssImage, ImagesToShip, ship_images
-from bundlewise.pages.read import IMAGE_EXTENSIONS
 from bundlewise.progress import ProgressCallback, no_progress
 from bundlewise.sources.specifiers import locate_specifier
 from bundlewise.state import BuildState
@@ -70,7 +70,7 @@ def _to_ship(state: BuildState, *, optimize: bool) -> ImagesToShip:
     css: list[CssImage] = []
     if optimize:
         for source, out in state.graph.asset_sources().items():
-            if out.lower().endswith(IMAGE_EXTENSIONS):
+            if kind_of(out).image:
                 css.append(CssImage(source, out, state.read(out)))
     shown, ignored, in_tags = _page_images(state)
     pages = [s for s in shown if s not in ignored] if optimize else []

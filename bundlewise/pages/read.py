@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from bundlewise.config import Config
 from bundlewise.errors import Location, MessageLog, location_in
-from bundlewise.file_kinds import IMAGES
+from bundlewise.file_kinds import kind_of
 
 if TYPE_CHECKING:
     from bundlewise.pages.scan import Tag
@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 RefKind = Literal["script", "style", "image", "asset", "manifest", "public"]
 """`public`: a file of `public/`, copied as it is; its URL only gets `base`."""
 
-IMAGE_EXTENSIONS = IMAGES  # what the image stage optimizes (`bundlewise.file_kinds`)
 _EXTERNAL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 _LINK_ASSET_RELS = {
     "icon",
@@ -291,7 +290,7 @@ def _is_image_meta(tag: Tag) -> bool:
 
 
 def _image_or(kind: RefKind, url: str) -> RefKind:
-    if kind == "asset" and split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS):
+    if kind == "asset" and kind_of(split_url(url)[0]).image:
         return "image"
     return kind
 

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from bundlewise.config import Config
 from bundlewise.errors import BuildError, Location, MessageLog, location_in
+from bundlewise.file_kinds import kind_of
 from bundlewise.pages.read import (
-    IMAGE_EXTENSIONS,
     Page,
     Reference,
     RefKind,
@@ -96,7 +96,7 @@ def read_manifest(config: Config, source: str, log: MessageLog) -> WebManifest |
         def where(at: int = at) -> Location:
             return location_in(source, text, at)
 
-        kind: RefKind = "image" if split_url(url)[0].lower().endswith(IMAGE_EXTENSIONS) else "asset"
+        kind: RefKind = "image" if kind_of(split_url(url)[0]).image else "asset"
         local = resolve_local(config, folder, url, kind, where, log)
         if local is not None:
             manifest.files[url] = local[0]
@@ -137,7 +137,7 @@ def _src_offsets(text: str) -> dict[str, list[int]]:
 
 def _references(manifest: WebManifest, link: Reference) -> Iterator[Reference]:
     for url, source in manifest.files.items():
-        kind: RefKind = "image" if source.lower().endswith(IMAGE_EXTENSIONS) else "asset"
+        kind: RefKind = "image" if kind_of(source).image else "asset"
         suffix = split_url(url)[1]
         yield Reference(link.tag, link.attr, url, kind, source, suffix, via=manifest.source)
 
