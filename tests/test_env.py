@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import snapshot
-from test_build_browser import open_page
+from helpers import open_page, snapshot
 
 from bundlewise.js.env import parse_dotenv
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import manifest, snapshot, tags_of
-from test_build_browser import open_page
+from helpers import manifest, open_page, snapshot, tags_of
 
 from bundlewise.js.inline import needs_build
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import open_page
 from PIL import Image
-from test_build_browser import open_page
 
 from bundlewise.sourcemap import decode_vlq
 

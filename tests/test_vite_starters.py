@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from esbuild_fixture import shared_cache_dir
-from test_build_browser import open_page
+from helpers import open_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
